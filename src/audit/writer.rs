@@ -1,0 +1,93 @@
+//! Writing one Parquet table: zstd, schema and tool version in the key-value metadata,
+//! written under a temporary name and renamed when complete, so a crashed run never
+//! leaves a truncated table that a glob over the audit root would pick up.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use super::{AuditError, SCHEMA_VERSION, TOOL_VERSION};
+
+pub struct TableWriter {
+    path: PathBuf,
+    partial: PathBuf,
+    writer: ArrowWriter<File>,
+    rows: usize,
+}
+
+impl TableWriter {
+    pub fn create(path: &Path, schema: SchemaRef) -> Result<Self, AuditError> {
+        let partial = path.with_extension("parquet.partial");
+        let file = File::create(&partial).map_err(|source| AuditError::Io {
+            path: partial.clone(),
+            source,
+        })?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(3).expect("valid zstd level"),
+            ))
+            .set_key_value_metadata(Some(vec![
+                KeyValue::new(
+                    "mailsweep.schema_version".into(),
+                    SCHEMA_VERSION.to_string(),
+                ),
+                KeyValue::new("mailsweep.tool_version".into(), TOOL_VERSION.to_string()),
+            ]))
+            .build();
+        let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|source| {
+            AuditError::Parquet {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            partial,
+            writer,
+            rows: 0,
+        })
+    }
+
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), AuditError> {
+        self.rows += batch.num_rows();
+        self.writer
+            .write(batch)
+            .map_err(|source| AuditError::Parquet {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Finishes the file and gives it its final name. Returns the number of rows.
+    pub fn finish(self) -> Result<usize, AuditError> {
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|source| AuditError::Parquet {
+                path: self.path.clone(),
+                source,
+            })?;
+        file.sync_all().map_err(|source| AuditError::Io {
+            path: self.partial.clone(),
+            source,
+        })?;
+        std::fs::rename(&self.partial, &self.path).map_err(|source| AuditError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(self.rows)
+    }
+}
+
+/// Writes a whole small table in one go.
+pub fn write_table(path: &Path, batch: &RecordBatch) -> Result<(), AuditError> {
+    let mut w = TableWriter::create(path, batch.schema())?;
+    w.write(batch)?;
+    w.finish().map(|_| ())
+}

@@ -1,0 +1,11 @@
+//! mailsweep: an offline Threat Response engine for exported mail archives.
+//!
+//! Layers, bottom up (see ARCHITECTURE.md): [`corpus`] finds and splits mailboxes,
+//! [`message`] parses one message, [`pipeline`] runs them in parallel into [`audit`]
+//! tables, and [`cli`] is the command line on top.
+
+pub mod audit;
+pub mod cli;
+pub mod corpus;
+pub mod message;
+pub mod pipeline;

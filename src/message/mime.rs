@@ -1,0 +1,184 @@
+//! The MIME skeleton: walks multipart bodies by their boundaries and parses only part
+//! headers (with mail-parser, so RFC 2047 and RFC 2231 names are decoded), never part
+//! bodies. This is what lets `scan` list attachments at memory speed: base64 bodies are
+//! skipped over by `memmem`, not decoded.
+
+use mail_parser::{ContentType, HeaderName, MessageParser};
+use memchr::memmem;
+
+use super::headers::body_offset;
+
+/// Nesting and fan-out caps against MIME bombs.
+const MAX_DEPTH: usize = 32;
+const MAX_PARTS: usize = 10_000;
+
+/// An attachment as the inventory lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Its file name (Content-Disposition `filename`, else Content-Type `name`).
+    pub name: Option<String>,
+    /// `type/subtype`, lowercase.
+    pub content_type: String,
+}
+
+/// Collects attachments of a message given its root content type and body.
+pub fn attachments(
+    parser: &MessageParser,
+    root_type: Option<&ContentType>,
+    root_disposition: Option<&ContentType>,
+    body: &[u8],
+) -> Vec<Attachment> {
+    let mut walk = Walk {
+        parser,
+        out: Vec::new(),
+        parts: 0,
+    };
+    walk.part(root_type, root_disposition, body, 0);
+    walk.out
+}
+
+struct Walk<'p> {
+    parser: &'p MessageParser,
+    out: Vec<Attachment>,
+    parts: usize,
+}
+
+impl Walk<'_> {
+    fn part(
+        &mut self,
+        ctype: Option<&ContentType>,
+        disposition: Option<&ContentType>,
+        body: &[u8],
+        depth: usize,
+    ) {
+        self.parts += 1;
+        if self.parts > MAX_PARTS {
+            return;
+        }
+        let main = ctype.map_or("text".to_string(), |c| c.ctype().to_ascii_lowercase());
+        let sub = ctype
+            .and_then(|c| c.subtype())
+            .map_or("plain".to_string(), str::to_ascii_lowercase);
+        if main == "multipart" {
+            if let Some(boundary) = ctype.and_then(|c| c.attribute("boundary")) {
+                if depth < MAX_DEPTH && !boundary.is_empty() {
+                    for child in split_multipart(body, boundary.as_bytes()) {
+                        self.child(child, depth + 1);
+                    }
+                }
+            }
+            return;
+        }
+        let name = disposition
+            .and_then(|d| d.attribute("filename"))
+            .or_else(|| ctype.and_then(|c| c.attribute("name")))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        let disposed = disposition.is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+        let structural = main == "text"
+            || (main == "message"
+                && matches!(
+                    sub.as_str(),
+                    "delivery-status" | "disposition-notification" | "feedback-report"
+                ));
+        if disposed
+            || name.is_some()
+            || (!structural && depth > 0)
+            || (main == "message" && !structural)
+        {
+            self.out.push(Attachment {
+                name,
+                content_type: format!("{main}/{sub}"),
+            });
+        }
+    }
+
+    fn child(&mut self, part: &[u8], depth: usize) {
+        let body_at = body_offset(part);
+        let (ctype, disposition) = match self.parser.parse_headers(&part[..body_at]) {
+            Some(headers) => (
+                headers
+                    .header(HeaderName::ContentType)
+                    .and_then(|v| v.as_content_type())
+                    .cloned(),
+                headers
+                    .header(HeaderName::ContentDisposition)
+                    .and_then(|v| v.as_content_type())
+                    .cloned(),
+            ),
+            None => (None, None),
+        };
+        self.part(
+            ctype.as_ref(),
+            disposition.as_ref(),
+            &part[body_at..],
+            depth,
+        );
+    }
+}
+
+/// The parts of a multipart body: the text between `--boundary` delimiter lines, up to
+/// the closing `--boundary--` (or the end, for truncated messages). The preamble and
+/// epilogue are not parts.
+fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
+    let mut needle = Vec::with_capacity(boundary.len() + 2);
+    needle.extend_from_slice(b"--");
+    needle.extend_from_slice(boundary);
+    let finder = memmem::Finder::new(&needle);
+    let mut parts = Vec::new();
+    let mut current: Option<usize> = None;
+    let mut search_from = 0;
+    while let Some(hit) = finder.find(&body[search_from..]) {
+        let at = search_from + hit;
+        search_from = at + needle.len();
+        if at != 0 && body[at - 1] != b'\n' {
+            continue;
+        }
+        if let Some(start) = current.take() {
+            parts.push(trim_line_end(&body[start..at.saturating_sub(1).max(start)]));
+        }
+        if body[search_from..].starts_with(b"--") {
+            return parts;
+        }
+        let line_end =
+            memchr::memchr(b'\n', &body[search_from..]).map_or(body.len(), |i| search_from + i + 1);
+        current = Some(line_end);
+        if parts.len() >= MAX_PARTS {
+            return parts;
+        }
+    }
+    if let Some(start) = current {
+        parts.push(&body[start..]);
+    }
+    parts
+}
+
+fn trim_line_end(part: &[u8]) -> &[u8] {
+    part.strip_suffix(b"\r").unwrap_or(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_parts_and_stops_at_close() {
+        let body =
+            b"preamble\n--b\nA: 1\n\none\n--b\r\nA: 2\r\n\r\ntwo\r\n--b--\nepilogue\n--b\nX: no\n";
+        let parts = split_multipart(body, b"b");
+        assert_eq!(parts, vec![&b"A: 1\n\none"[..], &b"A: 2\r\n\r\ntwo"[..]]);
+    }
+
+    #[test]
+    fn truncated_multipart_keeps_last_part() {
+        let parts = split_multipart(b"--b\nA: 1\n\none\n--b\nA: 2\n\ntw", b"b");
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1], b"A: 2\n\ntw");
+    }
+
+    #[test]
+    fn boundary_must_start_a_line() {
+        let parts = split_multipart(b"--b\nA: 1\n\nx--b y\n--b--\n", b"b");
+        assert_eq!(parts, vec![&b"A: 1\n\nx--b y"[..]]);
+    }
+}

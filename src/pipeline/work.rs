@@ -1,0 +1,123 @@
+//! The unit of parallel work: one message slot of one mailbox, and what processing it
+//! yields (a `messages` row).
+
+use std::ops::Range;
+
+use crate::audit::MessageRow;
+use crate::corpus::{mbox, sha256_hex, LoadedSource, LocatorKind, Mailbox, SourceKind};
+use crate::message::inventory;
+
+/// One message of a mailbox: a range of one of its mbox sources, or one file source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub source: usize,
+    pub range: Option<Range<usize>>,
+}
+
+/// Every message slot of a mailbox, in storage order.
+pub fn slots(mailbox: &Mailbox, loaded: &[Option<LoadedSource>]) -> Vec<Slot> {
+    let mut out = Vec::new();
+    for (i, (source, data)) in mailbox.sources.iter().zip(loaded).enumerate() {
+        match (&source.kind, data) {
+            (SourceKind::MessageFile { .. }, Some(_)) => out.push(Slot {
+                source: i,
+                range: None,
+            }),
+            (_, Some(l)) => out.extend(l.ranges.iter().map(|r| Slot {
+                source: i,
+                range: Some(r.clone()),
+            })),
+            (_, None) => {}
+        }
+    }
+    out
+}
+
+/// The stored bytes of a slot: borrowed from the mapping, or read from its file.
+pub enum Stored<'a> {
+    Mapped(&'a [u8]),
+    Read(Vec<u8>),
+}
+
+impl Stored<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Stored::Mapped(b) => b,
+            Stored::Read(v) => v,
+        }
+    }
+}
+
+pub fn stored<'a>(
+    mailbox: &Mailbox,
+    loaded: &'a LoadedSource,
+    slot: &Slot,
+) -> std::io::Result<Stored<'a>> {
+    match &slot.range {
+        Some(r) => Ok(Stored::Mapped(&loaded.mapped()[r.clone()])),
+        None => std::fs::read(&mailbox.sources[slot.source].path).map(Stored::Read),
+    }
+}
+
+/// Reads, hashes and parses one message into its row. Never fails: problems are in
+/// the row's `parse_error`.
+pub fn process(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot, ordinal: i64) -> MessageRow {
+    let source = &mailbox.sources[slot.source];
+    let (locator_kind, flags, mbox_quoted) = match &source.kind {
+        SourceKind::Mbox => (LocatorKind::Mbox, None, true),
+        SourceKind::MboxGz => (LocatorKind::MboxGz, None, true),
+        SourceKind::MessageFile { flags } => (LocatorKind::File, flags.clone(), false),
+    };
+    let mut row = MessageRow {
+        mailbox: mailbox.id.clone(),
+        folder: source.folder.clone(),
+        ordinal,
+        locator_kind: locator_kind.as_str(),
+        path: source.path.to_string_lossy().into_owned(),
+        offset: slot.range.as_ref().map_or(0, |r| r.start as i64),
+        maildir_flags: flags,
+        ..MessageRow::default()
+    };
+    let stored = match stored(mailbox, loaded, slot) {
+        Ok(s) => s,
+        Err(e) => {
+            row.parse_error = Some(format!("cannot read {}: {e}", source.path.display()));
+            return row;
+        }
+    };
+    let bytes = stored.bytes();
+    row.length = bytes.len() as i64;
+    row.sha256 = sha256_hex(bytes);
+    let (envelope, view) = mbox::parsed_view(bytes, mbox_quoted);
+    let inv = inventory(&view, envelope.as_ref(), loaded.mtime);
+    row.size = view.len() as i64;
+    row.envelope_sender = envelope.map(|e| e.sender);
+    row.message_id = inv.message_id;
+    row.date = inv.date;
+    row.date_source = inv.date_source.map(|d| d.as_str());
+    row.from_address = inv.from_address;
+    row.from_name = inv.from_name;
+    row.to = inv.to;
+    row.cc = inv.cc;
+    row.subject = inv.subject;
+    row.attachment_types = inv
+        .attachments
+        .iter()
+        .map(|a| a.content_type.clone())
+        .collect();
+    row.attachment_names = inv.attachments.into_iter().map(|a| a.name).collect();
+    row.parse_error = inv.parse_error;
+    row
+}
+
+/// The date `--limit` orders by, read from the header block only (no full parse).
+pub fn probe_date(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot) -> Option<i64> {
+    let stored = stored(mailbox, loaded, slot).ok()?;
+    let quoted = !matches!(
+        mailbox.sources[slot.source].kind,
+        SourceKind::MessageFile { .. }
+    );
+    let (envelope, view) = mbox::parsed_view(stored.bytes(), quoted);
+    let header_block = &view[..crate::message::headers::body_offset(&view)];
+    crate::message::date::message_date(header_block, envelope.as_ref(), loaded.mtime).map(|d| d.0)
+}
