@@ -33,7 +33,7 @@ pub struct MessageRow {
     pub to: Vec<String>,
     pub cc: Vec<String>,
     pub subject: Option<String>,
-    /// Bytes of the message as parsed (without mbox envelope line, separator and quoting).
+    /// Bytes of the message without its mbox `From ` line and separator line.
     pub size: i64,
     pub attachment_names: Vec<Option<String>>,
     pub attachment_types: Vec<String>,

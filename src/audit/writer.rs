@@ -11,6 +11,19 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
+
+/// Columns whose values repeat across many rows (dictionary-encoded).
+const REPEATING_COLUMNS: [&str; 8] = [
+    "run_id",
+    "mailbox",
+    "folder",
+    "locator_kind",
+    "path",
+    "date_source",
+    "maildir_flags",
+    "format",
+];
 
 use super::{AuditError, SCHEMA_VERSION, TOOL_VERSION};
 
@@ -30,15 +43,24 @@ impl TableWriter {
         })?;
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
-                ZstdLevel::try_new(3).expect("valid zstd level"),
+                ZstdLevel::try_new(1).expect("valid zstd level"),
             ))
+            // Most columns are unique per row (hashes, ids, subjects): dictionary pages
+            // would cost interning every value for nothing. Columns that repeat a few
+            // values over many rows keep them.
+            .set_dictionary_enabled(false)
             .set_key_value_metadata(Some(vec![
                 KeyValue::new(
                     "mailsweep.schema_version".into(),
                     SCHEMA_VERSION.to_string(),
                 ),
                 KeyValue::new("mailsweep.tool_version".into(), TOOL_VERSION.to_string()),
-            ]))
+            ]));
+        let props = REPEATING_COLUMNS
+            .iter()
+            .fold(props, |p, c| {
+                p.set_column_dictionary_enabled(ColumnPath::from(*c), true)
+            })
             .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|source| {
             AuditError::Parquet {

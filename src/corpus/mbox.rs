@@ -145,22 +145,27 @@ fn is_separator(data: &[u8], start: usize, ending: LineEnding) -> bool {
                 || before == b"\r\n"
         }
     };
-    after_blank && parse_from_line(line_at(data, start, ending)).is_some()
+    after_blank && envelope_parts(line_at(data, start)).is_some()
 }
 
-/// The line starting at `start`, without its terminator.
-fn line_at(data: &[u8], start: usize, ending: LineEnding) -> &[u8] {
-    let terminator = if ending == LineEnding::Cr {
-        b'\r'
-    } else {
-        b'\n'
-    };
+/// The line starting at `start`, without its terminator. A `From ` line ends at the
+/// first CR or LF whatever the file's line ending: CR-only messages pasted into an LF
+/// mbox occur in real archives.
+fn line_at(data: &[u8], start: usize) -> &[u8] {
     let rest = &data[start..];
-    let line = match memchr::memchr(terminator, rest) {
+    match memchr::memchr2(b'\n', b'\r', rest) {
         Some(end) => &rest[..end],
         None => rest,
-    };
-    line.strip_suffix(b"\r").unwrap_or(line)
+    }
+}
+
+/// Length of the line terminator at `at` (CRLF, LF or CR), 0 at the end of the data.
+fn terminator_len(data: &[u8], at: usize) -> usize {
+    match data.get(at..) {
+        Some([b'\r', b'\n', ..]) => 2,
+        Some([b'\n' | b'\r', ..]) => 1,
+        _ => 0,
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -168,62 +173,96 @@ const MONTHS: [&str; 12] = [
 ];
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// Parses a `From sender date` line strictly. Returns `None` when the rest of the line
-/// is not an envelope date, which is what separates `From here on` from a separator.
+/// Parses a `From sender date` line strictly. Returns `None` when the line does not end
+/// in an envelope date, which is what separates `From here on` from a separator.
 pub fn parse_from_line(line: &[u8]) -> Option<Envelope> {
-    let rest = line.strip_prefix(b"From ")?;
-    let text = String::from_utf8_lossy(rest);
-    let text = text.trim_start();
-    let (sender, date_text) = split_sender(text)?;
-    let date = parse_envelope_date(date_text)?;
+    let (sender, date) = envelope_parts(line)?;
     Some(Envelope {
-        sender: sender.to_string(),
+        sender: String::from_utf8_lossy(sender).into_owned(),
         date: Some(date),
     })
 }
 
-fn split_sender(text: &str) -> Option<(&str, &str)> {
-    if let Some(quoted) = text.strip_prefix('"') {
-        let close = quoted.find('"')? + 1;
-        let end = text[close..].find(char::is_whitespace)? + close;
-        return Some((&text[..end], &text[end..]));
+/// The sender bytes and date of a `From ` line, without allocating (the splitter calls
+/// this for every candidate separator). The date is the longest run of date tokens that
+/// ends the line and starts with a weekday, a month or an ISO date; what comes before
+/// is the sender, which may hold spaces (`user@[10.0.0.1] [host]`).
+fn envelope_parts(line: &[u8]) -> Option<(&[u8], i64)> {
+    let rest = line.strip_prefix(b"From ")?;
+    let mut start = 0;
+    while start < rest.len() {
+        let token_start = start
+            + rest[start..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())?;
+        let token_end = rest[token_start..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(rest.len(), |i| token_start + i);
+        let token = &rest[token_start..token_end];
+        if starts_date(token) {
+            if let Some(date) = parse_envelope_date(&rest[token_start..]) {
+                return Some((rest[..token_start].trim_ascii(), date));
+            }
+        }
+        start = token_end;
     }
-    let end = text.find(char::is_whitespace)?;
-    Some((&text[..end], &text[end..]))
+    None
+}
+
+fn starts_date(token: &[u8]) -> bool {
+    name_index(token, &WEEKDAYS).is_some()
+        || name_index(token, &MONTHS).is_some()
+        || parse_iso_date(token).is_some()
+}
+
+/// Index of the English day or month name a token starts with (`Thu`, `Thursday,`).
+fn name_index(token: &[u8], names: &[&str]) -> Option<usize> {
+    if token.len() < 3 || token.len() > 10 {
+        return None;
+    }
+    names
+        .iter()
+        .position(|n| token[..3].eq_ignore_ascii_case(n.as_bytes()))
+}
+
+fn digits(t: &[u8]) -> Option<u32> {
+    if t.is_empty() || t.len() > 4 || !t.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(t.iter().fold(0, |v, &b| v * 10 + u32::from(b - b'0')))
 }
 
 /// An asctime-style envelope date (`Thu Nov 14 12:00:00 2005`, optionally with a zone
 /// name or `+hhmm` before or after the year, or UUCP's `remote from host` after it) as
 /// seconds since the epoch.
-fn parse_envelope_date(text: &str) -> Option<i64> {
+fn parse_envelope_date(text: &[u8]) -> Option<i64> {
     let (mut month, mut day, mut time, mut year, mut offset) = (None, None, None, None, 0i64);
-    for token in text.split_whitespace() {
-        let t = token.trim_end_matches(',');
-        let lower = t.to_ascii_lowercase();
-        if lower == "remote" {
+    for token in text
+        .split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty())
+    {
+        let t = token.strip_suffix(b",").unwrap_or(token);
+        if t.eq_ignore_ascii_case(b"remote") {
             break;
         }
-        if let Some(m) = MONTHS
-            .iter()
-            .position(|m| lower.starts_with(m) && lower.len() <= 9)
-        {
+        if let Some(m) = name_index(t, &MONTHS) {
             if month.is_some() {
                 return None;
             }
             month = Some(m as u8 + 1);
-        } else if WEEKDAYS
-            .iter()
-            .any(|d| lower.starts_with(d) && lower.len() <= 9)
-        {
-        } else if t.contains(':') {
+        } else if name_index(t, &WEEKDAYS).is_some() {
+        } else if let Some((y, m, d)) = parse_iso_date(t) {
+            (year, month, day) = (Some(y), Some(m), Some(d));
+        } else if t.contains(&b':') {
             time = Some(parse_clock(t)?);
-        } else if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
-            year = Some(t.parse::<u16>().ok()?);
-        } else if (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
-            day = Some(t.parse::<u8>().ok()?);
+        } else if let (4, Some(y)) = (t.len(), digits(t)) {
+            year = Some(y as u16);
+        } else if let (1..=2, Some(d)) = (t.len(), digits(t)) {
+            day = Some(d as u8);
         } else if let Some(minutes) = parse_zone_offset(t) {
             offset = minutes;
-        } else if !(t.len() <= 5 && t.bytes().all(|b| b.is_ascii_alphabetic())) {
+        } else if !(t.len() <= 5 && t.iter().all(u8::is_ascii_alphabetic)) {
             // Anything but a zone name means this is prose, not a date.
             return None;
         }
@@ -243,81 +282,122 @@ fn parse_envelope_date(text: &str) -> Option<i64> {
     date.is_valid().then(|| date.to_timestamp() - offset * 60)
 }
 
-fn parse_clock(t: &str) -> Option<(u8, u8, u8)> {
-    let mut parts = t.split(':').map(|p| p.parse::<u8>().ok());
+/// `2019-10-02`, as some exporters write envelope dates.
+fn parse_iso_date(t: &[u8]) -> Option<(u16, u8, u8)> {
+    if t.len() != 10 || t[4] != b'-' || t[7] != b'-' {
+        return None;
+    }
+    Some((
+        digits(&t[..4])? as u16,
+        digits(&t[5..7])? as u8,
+        digits(&t[8..])? as u8,
+    ))
+}
+
+fn parse_clock(t: &[u8]) -> Option<(u8, u8, u8)> {
+    let mut parts = t
+        .split(|&b| b == b':')
+        .map(|p| digits(p).filter(|_| p.len() <= 2));
     let hour = parts.next()??;
     let minute = parts.next()??;
     let second = parts.next().unwrap_or(Some(0))?;
-    (parts.next().is_none() && hour < 24 && minute < 60 && second < 61)
-        .then_some((hour, minute, second))
+    (parts.next().is_none() && hour < 24 && minute < 60 && second < 61).then_some((
+        hour as u8,
+        minute as u8,
+        second as u8,
+    ))
 }
 
 /// `+hhmm` / `-hhmm` as signed minutes east of UTC.
-fn parse_zone_offset(t: &str) -> Option<i64> {
-    let (sign, digits) = match t.as_bytes().first()? {
-        b'+' => (1, &t[1..]),
-        b'-' => (-1, &t[1..]),
+fn parse_zone_offset(t: &[u8]) -> Option<i64> {
+    let sign = match t.first()? {
+        b'+' => 1,
+        b'-' => -1,
         _ => return None,
     };
-    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let v: i64 = digits.parse().ok()?;
+    let v = i64::from(digits(&t[1..]).filter(|_| t.len() == 5)?);
     Some(sign * ((v / 100) * 60 + v % 100))
 }
 
-/// The bytes a parser should see for a stored message, and its envelope if it has one.
-/// `mbox_quoted` undoes `>From ` quoting; it is false for Maildir and `.eml` files, whose
-/// bytes are never quoted.
-pub fn parsed_view(stored: &[u8], mbox_quoted: bool) -> (Option<Envelope>, Cow<'_, [u8]>) {
-    let ending = detect_line_ending(stored);
-    let terminator = if ending == LineEnding::Cr {
-        b'\r'
-    } else {
-        b'\n'
-    };
-    let mut envelope = None;
-    let mut body = stored;
-    if stored.starts_with(b"From ") {
-        if let Some(env) = parse_from_line(line_at(stored, 0, ending)) {
-            envelope = Some(env);
-            body = match memchr::memchr(terminator, stored) {
-                Some(end) => &stored[end + 1..],
-                None => &[],
-            };
+/// A stored message as parsers see it.
+#[derive(Debug, Clone)]
+pub struct ParsedView<'a> {
+    /// The `From ` line's sender and date, when the message has one.
+    pub envelope: Option<Envelope>,
+    /// The message without its `From ` line and separator line, CR-only line ends made
+    /// LF. `>From ` quoting is still in place: it only ever touches body lines, so the
+    /// header block and the MIME skeleton read these bytes directly.
+    pub bytes: Cow<'a, [u8]>,
+    mbox_quoted: bool,
+}
+
+impl ParsedView<'_> {
+    /// The message as its author wrote it: mbox `>From ` quoting undone (mboxrd rule,
+    /// right for mboxo too). What readers of body text see.
+    pub fn unquoted(&self) -> Cow<'_, [u8]> {
+        if self.mbox_quoted && memmem::find(&self.bytes, b">From ").is_some() {
+            Cow::Owned(unquote_from_lines(&self.bytes))
+        } else {
+            Cow::Borrowed(&self.bytes)
         }
     }
+}
+
+/// The view of a stored message. `mbox_quoted`: the bytes come from an mbox, whose
+/// body lines may be `>From `-quoted; Maildir and `.eml` files never are.
+pub fn parsed_view(stored: &[u8], mbox_quoted: bool) -> ParsedView<'_> {
+    let mut envelope = None;
+    let mut body = stored;
+    let mut ending = detect_line_ending(stored);
+    if stored.starts_with(b"From ") {
+        let line = line_at(stored, 0);
+        // The envelope line's own terminator tells how this message ends its lines.
+        ending = match terminator_len(stored, line.len()) {
+            2 => LineEnding::Crlf,
+            1 if stored[line.len()] == b'\r' => LineEnding::Cr,
+            _ => LineEnding::Lf,
+        };
+        // `From ` (space, no colon) is never a header field: an envelope line even when
+        // its date is unreadable.
+        envelope = Some(parse_from_line(line).unwrap_or_else(|| Envelope {
+            sender: String::from_utf8_lossy(line[5..].trim_ascii()).into_owned(),
+            date: None,
+        }));
+        body = &stored[line.len() + terminator_len(stored, line.len())..];
+    }
     body = strip_separator_line(body, ending);
-    let mut view = Cow::Borrowed(body);
-    if ending == LineEnding::Cr {
-        view = Cow::Owned(
-            body.iter()
-                .map(|&b| if b == b'\r' { b'\n' } else { b })
-                .collect(),
-        );
+    let bytes = if ending == LineEnding::Cr {
+        Cow::Owned(cr_to_lf(body))
+    } else {
+        Cow::Borrowed(body)
+    };
+    ParsedView {
+        envelope,
+        bytes,
+        mbox_quoted,
     }
-    if mbox_quoted && memmem::find(&view, b">From ").is_some() {
-        view = Cow::Owned(unquote_from_lines(&view));
+}
+
+/// Turns lone CRs into LFs (CRLF pairs stay as they are).
+fn cr_to_lf(data: &[u8]) -> Vec<u8> {
+    let mut out = data.to_vec();
+    for i in 0..out.len() {
+        if out[i] == b'\r' && out.get(i + 1) != Some(&b'\n') {
+            out[i] = b'\n';
+        }
     }
-    (envelope, view)
+    out
 }
 
 /// Drops the blank line an mbox writer puts after a message.
 fn strip_separator_line(body: &[u8], ending: LineEnding) -> &[u8] {
-    match ending {
-        LineEnding::Cr => body
-            .strip_suffix(b"\r\r")
-            .map_or(body, |b| &body[..b.len() + 1]),
-        _ => {
-            if body.ends_with(b"\r\n\r\n") {
-                &body[..body.len() - 2]
-            } else if body.ends_with(b"\n\n") {
-                &body[..body.len() - 1]
-            } else {
-                body
-            }
-        }
-    }
+    let separator: &[u8] = match ending {
+        LineEnding::Cr if body.ends_with(b"\r\r") => b"\r",
+        LineEnding::Crlf if body.ends_with(b"\r\n\r\n") => b"\r\n",
+        _ if body.ends_with(b"\n\n") || body.ends_with(b"\r\n\n") => b"\n",
+        _ => b"",
+    };
+    &body[..body.len() - separator.len()]
 }
 
 /// Removes one `>` from every line that matches `>+From ` (mboxrd; also right for mboxo).
@@ -367,6 +447,17 @@ mod tests {
         assert!(parse_from_line(b"From here on, we meet on Tuesdays.").is_none());
         assert!(parse_from_line(b"From the desk of Mr Smith 2004").is_none());
         assert!(parse_from_line(b"From \xff\xfe Thu Nov 14 12:00:00 2005").is_some());
+        assert!(parse_from_line(b"From () 2019-10-02 05:04:34 +0000").is_some());
+        assert!(parse_from_line(b"From a 2019-10-02 talk").is_none());
+        let spaced =
+            parse_from_line(b"From zq@[10.0.0.1] [ufa]  Sun Aug  5 09:51:15 2001").unwrap();
+        assert_eq!(spaced.sender, "zq@[10.0.0.1] [ufa]");
+        assert_eq!(
+            parse_from_line(b"From  Thu Nov 14 12:00:00 2005")
+                .unwrap()
+                .sender,
+            ""
+        );
     }
 
     #[test]
@@ -395,9 +486,16 @@ mod tests {
         let cr = b"From a Thu Nov 14 12:00:00 2005\rSubject: 1\r\rx\r\rFrom b Thu Nov 14 12:00:01 2005\rSubject: 2\r\ry\r";
         let ranges = split(cr);
         assert_eq!(ranges.len(), 2);
-        let (env, view) = parsed_view(&cr[ranges[0].clone()], true);
-        assert_eq!(env.unwrap().sender, "a");
-        assert_eq!(&*view, b"Subject: 1\n\nx\n");
+        let view = parsed_view(&cr[ranges[0].clone()], true);
+        assert_eq!(view.envelope.unwrap().sender, "a");
+        assert_eq!(&*view.bytes, b"Subject: 1\n\nx\n");
+        // A CR-only message inside an LF mbox is still split and read.
+        let mixed = b"From a Thu Nov 14 12:00:00 2005\nS: 1\n\nx\n\nFrom b Thu Nov 14 12:00:01 2005\rS: 2\r\ry\r\n\n";
+        let ranges = split(mixed);
+        assert_eq!(ranges.len(), 2);
+        let view = parsed_view(&mixed[ranges[1].clone()], true);
+        assert_eq!(view.envelope.unwrap().sender, "b");
+        assert_eq!(&*view.bytes, b"S: 2\n\ny\r\n");
     }
 
     #[test]
@@ -417,13 +515,17 @@ mod tests {
 
     #[test]
     fn unquoting_removes_one_level() {
-        let (_, view) = parsed_view(
+        let view = parsed_view(
             b"From a Thu Nov 14 12:00:00 2005\nS: 1\n\n>From x\n>>From y\n> From z\n\n",
             true,
         );
-        assert_eq!(&*view, b"S: 1\n\nFrom x\n>From y\n> From z\n");
-        let (_, raw) = parsed_view(b"S: 1\n\n>From x\n", false);
-        assert_eq!(&*raw, b"S: 1\n\n>From x\n");
+        assert_eq!(&*view.unquoted(), b"S: 1\n\nFrom x\n>From y\n> From z\n");
+        assert_eq!(&*view.bytes, b"S: 1\n\n>From x\n>>From y\n> From z\n");
+        let raw = parsed_view(b"S: 1\n\n>From x\n", false);
+        assert_eq!(&*raw.unquoted(), b"S: 1\n\n>From x\n");
+        let undated = parsed_view(b"From \nS: 1\n\nx", false);
+        assert_eq!(undated.envelope.unwrap().date, None);
+        assert_eq!(&*undated.bytes, b"S: 1\n\nx");
     }
 
     #[test]

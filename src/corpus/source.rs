@@ -59,8 +59,8 @@ impl LoadedSource {
         if let SourceData::Mapped(map) = &loaded.data {
             let mut ranges = mbox::split(map);
             if let Some(first) = ranges.first() {
-                let (envelope, view) = mbox::parsed_view(&map[first.clone()], true);
-                if mbox::is_uw_imap_pseudo_message(envelope.as_ref(), &view) {
+                let view = mbox::parsed_view(&map[first.clone()], true);
+                if mbox::is_uw_imap_pseudo_message(view.envelope.as_ref(), &view.bytes) {
                     ranges.remove(0);
                     loaded.skipped_pseudo_messages = 1;
                 }

@@ -5,7 +5,7 @@
 use mail_parser::parsers::MessageStream;
 use mail_parser::HeaderValue;
 
-use super::headers::first_header;
+use super::headers::scan_fields;
 use crate::corpus::mbox::Envelope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,26 +27,53 @@ impl DateSource {
     }
 }
 
-/// Seconds since the epoch (UTC) and the source used; `None` when nothing gave a date.
-pub fn message_date(
-    header_block: &[u8],
-    envelope: Option<&Envelope>,
-    mtime: Option<i64>,
-) -> Option<(i64, DateSource)> {
-    if let Some(t) = first_header(header_block, "Date").and_then(parse_rfc5322_date) {
-        return Some((t, DateSource::DateHeader));
+/// The raw values a date can come from, gathered while scanning the header block.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DateFields<'a> {
+    /// The first `Date` field.
+    pub date: Option<&'a [u8]>,
+    /// The first (newest) `Received` field.
+    pub received: Option<&'a [u8]>,
+}
+
+impl<'a> DateFields<'a> {
+    /// Offers a header field; keeps it if it is the first `Date` or `Received`.
+    pub fn offer(&mut self, name: &[u8], value: &'a [u8]) {
+        if self.date.is_none() && name.eq_ignore_ascii_case(b"date") {
+            self.date = Some(value);
+        } else if self.received.is_none() && name.eq_ignore_ascii_case(b"received") {
+            self.received = Some(value);
+        }
     }
-    if let Some(t) = envelope.and_then(|e| e.date) {
-        return Some((t, DateSource::FromLine));
+
+    /// Reads the date fields of a message's header block alone (the `--limit` probe).
+    pub fn scan(message: &'a [u8]) -> Self {
+        let mut fields = Self::default();
+        scan_fields(message, |n, v| fields.offer(n, v));
+        fields
     }
-    let received = first_header(header_block, "Received").and_then(|value| {
-        let semicolon = memchr::memrchr(b';', value)?;
-        parse_rfc5322_date(&value[semicolon + 1..])
-    });
-    if let Some(t) = received {
-        return Some((t, DateSource::Received));
+
+    /// Seconds since the epoch (UTC) and the source used; `None` when nothing gave a date.
+    pub fn resolve(
+        &self,
+        envelope: Option<&Envelope>,
+        mtime: Option<i64>,
+    ) -> Option<(i64, DateSource)> {
+        if let Some(t) = self.date.and_then(parse_rfc5322_date) {
+            return Some((t, DateSource::DateHeader));
+        }
+        if let Some(t) = envelope.and_then(|e| e.date) {
+            return Some((t, DateSource::FromLine));
+        }
+        let received = self.received.and_then(|value| {
+            let semicolon = memchr::memrchr(b';', value)?;
+            parse_rfc5322_date(&value[semicolon + 1..])
+        });
+        if let Some(t) = received {
+            return Some((t, DateSource::Received));
+        }
+        mtime.map(|t| (t, DateSource::FileMtime))
     }
-    mtime.map(|t| (t, DateSource::FileMtime))
 }
 
 /// An RFC 5322 date (mail-parser's lenient parser) as seconds since the epoch.
@@ -61,6 +88,14 @@ pub fn parse_rfc5322_date(value: &[u8]) -> Option<i64> {
 mod tests {
     use super::*;
 
+    fn date_of(
+        block: &[u8],
+        env: Option<&Envelope>,
+        mtime: Option<i64>,
+    ) -> Option<(i64, DateSource)> {
+        DateFields::scan(block).resolve(env, mtime)
+    }
+
     #[test]
     fn falls_back_in_order() {
         let env = Envelope {
@@ -69,23 +104,23 @@ mod tests {
         };
         let with_date = b"Date: Thu, 1 Jan 1970 00:01:40 +0000\n";
         assert_eq!(
-            message_date(with_date, Some(&env), Some(7)),
+            date_of(with_date, Some(&env), Some(7)),
             Some((100, DateSource::DateHeader))
         );
-        let broken = b"Date: not a date\nReceived: from x by y; Thu, 1 Jan 1970 00:00:50 +0000\n";
+        let broken = b"Date: not a date\nReceived: from x by y; Thu, 1 Jan 1970 00:00:50 +0000\nReceived: from z; Thu, 1 Jan 1970 00:00:10 +0000\n";
         assert_eq!(
-            message_date(broken, Some(&env), Some(7)),
+            date_of(broken, Some(&env), Some(7)),
             Some((100, DateSource::FromLine))
         );
         assert_eq!(
-            message_date(broken, None, Some(7)),
+            date_of(broken, None, Some(7)),
             Some((50, DateSource::Received))
         );
         assert_eq!(
-            message_date(b"Subject: x\n", None, Some(7)),
+            date_of(b"Subject: x\n", None, Some(7)),
             Some((7, DateSource::FileMtime))
         );
-        assert_eq!(message_date(b"Subject: x\n", None, None), None);
+        assert_eq!(date_of(b"Subject: x\n", None, None), None);
     }
 
     #[test]

@@ -1,65 +1,121 @@
-//! Raw header access without a full parse: where the header block ends and the raw value
-//! of the first occurrence of a header. Used where a message must be looked at before it
-//! is parsed (the date probe of `--limit`) and for part headers in the MIME walk.
+//! Header lines without a full parse. The scan finds each header field of a header
+//! block with `memchr` (continuation lines included) and hands its raw value to the
+//! caller, who gives the few fields it needs to mail-parser's field parsers. Skipping
+//! the fields nobody reads (dozens of `Received` and `X-` lines in real mail) is most
+//! of what makes `scan` faster than `MessageParser::parse_headers`.
 
-use memchr::memmem;
+/// What a scan of a header block found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderBlock {
+    /// Offset where the body starts (after the blank line), or the input length.
+    pub body_offset: usize,
+    /// Whether the block starts with a well-formed `Name: value` field.
+    pub well_formed: bool,
+}
 
-/// Offset where the body starts (after the blank line ending the header block); the
-/// input length when there is no blank line.
-pub fn body_offset(bytes: &[u8]) -> usize {
-    if bytes.starts_with(b"\n") {
-        return 1;
+/// Calls `visit(name, raw_value)` for every field of the header block at the start of
+/// `bytes`, in order. `raw_value` runs from after the colon to the end of the field's
+/// last continuation line, terminator included.
+pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8])) -> HeaderBlock {
+    let mut pos = 0;
+    let mut current: Option<(&[u8], usize)> = None;
+    let mut well_formed = false;
+    let mut first = true;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        let line = &bytes[pos..end];
+        if line == b"\n" || line == b"\r\n" {
+            if let Some((name, start)) = current.take() {
+                visit(name, &bytes[start..pos]);
+            }
+            return HeaderBlock {
+                body_offset: end,
+                well_formed,
+            };
+        }
+        if matches!(line[0], b' ' | b'\t') && current.is_some() {
+            pos = end;
+            continue;
+        }
+        if let Some((name, start)) = current.take() {
+            visit(name, &bytes[start..pos]);
+        }
+        // A line that is not a field (stray text in the header block) is skipped.
+        if let Some(name) = field_name(line) {
+            well_formed |= first;
+            current = Some((name, pos + name_end(line) + 1));
+        }
+        first = false;
+        pos = end;
     }
-    if bytes.starts_with(b"\r\n") {
-        return 2;
+    if let Some((name, start)) = current.take() {
+        visit(name, &bytes[start..]);
     }
-    let lf = memmem::find(bytes, b"\n\n").map(|i| i + 2);
-    let crlf = memmem::find(bytes, b"\n\r\n").map(|i| i + 3);
-    match (lf, crlf) {
-        (Some(a), Some(b)) => a.min(b),
-        (a, b) => a.or(b).unwrap_or(bytes.len()),
+    HeaderBlock {
+        body_offset: bytes.len(),
+        well_formed,
     }
 }
 
-/// The raw value of the first `name:` header (case-insensitive) in a header block,
-/// continuation lines included, up to and including the final line terminator.
-pub fn first_header<'a>(block: &'a [u8], name: &str) -> Option<&'a [u8]> {
-    let mut line_start = 0;
-    while line_start < block.len() {
-        let line_end =
-            memchr::memchr(b'\n', &block[line_start..]).map_or(block.len(), |i| line_start + i + 1);
-        let line = &block[line_start..line_end];
-        if line.len() > name.len()
-            && line[name.len()] == b':'
-            && line[..name.len()].eq_ignore_ascii_case(name.as_bytes())
-        {
-            let value_start = line_start + name.len() + 1;
-            let mut end = line_end;
-            while end < block.len() && matches!(block[end], b' ' | b'\t') {
-                end = memchr::memchr(b'\n', &block[end..]).map_or(block.len(), |i| end + i + 1);
-            }
-            return Some(&block[value_start..end]);
-        }
-        line_start = line_end;
-    }
-    None
+/// The field name of a header line (printable ASCII before the colon; whitespace
+/// before the colon, allowed by RFC 822, is trimmed).
+fn field_name(line: &[u8]) -> Option<&[u8]> {
+    let colon = memchr::memchr(b':', line)?;
+    let name = line[..colon].trim_ascii_end();
+    (!name.is_empty() && name.iter().all(|&b| (33..=126).contains(&b))).then_some(name)
+}
+
+fn name_end(line: &[u8]) -> usize {
+    memchr::memchr(b':', line).unwrap_or(0)
+}
+
+/// Offset where the body starts (after the blank line ending the header block).
+pub fn body_offset(bytes: &[u8]) -> usize {
+    scan_fields(bytes, |_, _| {}).body_offset
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn fields(bytes: &[u8]) -> (Vec<(String, String)>, HeaderBlock) {
+        let mut out = Vec::new();
+        let block = scan_fields(bytes, |n, v| {
+            out.push((
+                String::from_utf8_lossy(n).into_owned(),
+                String::from_utf8_lossy(v).into_owned(),
+            ))
+        });
+        (out, block)
+    }
+
     #[test]
-    fn finds_folded_header_case_insensitively() {
-        let block = b"Received: from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000\nDATE: x\n\nbody";
+    fn folded_fields_and_body_offset() {
+        let msg = b"Received: from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000\nDATE: x\nSubject : y\n\nbody";
+        let (f, block) = fields(msg);
         assert_eq!(
-            first_header(block, "received").unwrap(),
-            b" from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000\n"
+            f,
+            vec![
+                (
+                    "Received".into(),
+                    " from a\n\tby b; Mon, 1 Jan 2024 00:00:00 +0000\n".into()
+                ),
+                ("DATE".into(), " x\n".into()),
+                ("Subject".into(), " y\n".into()),
+            ]
         );
-        assert_eq!(first_header(block, "Date").unwrap(), b" x\n");
-        assert_eq!(first_header(block, "Subject"), None);
-        assert_eq!(body_offset(block), block.len() - 4);
-        assert_eq!(body_offset(b"\r\nbody"), 2);
+        assert!(block.well_formed);
+        assert_eq!(block.body_offset, msg.len() - 4);
+    }
+
+    #[test]
+    fn crlf_and_missing_headers() {
         assert_eq!(body_offset(b"A: b\r\n\r\nc"), 8);
+        assert_eq!(body_offset(b"\r\nbody"), 2);
+        let (f, block) = fields(b"just a line of text\nX: y\n\nbody");
+        assert!(!block.well_formed);
+        assert_eq!(f.len(), 1);
+        let (_, block) = fields(b"A: no body");
+        assert_eq!(block.body_offset, 10);
     }
 }

@@ -1,12 +1,13 @@
-//! The MIME skeleton: walks multipart bodies by their boundaries and parses only part
-//! headers (with mail-parser, so RFC 2047 and RFC 2231 names are decoded), never part
-//! bodies. This is what lets `scan` list attachments at memory speed: base64 bodies are
+//! The MIME skeleton: walks multipart bodies by their boundaries and parses only the
+//! `Content-Type` and `Content-Disposition` of each part (with mail-parser's field
+//! parser, so RFC 2047 and RFC 2231 names are decoded), never part bodies. This is what lets `scan` list attachments at memory speed: base64 bodies are
 //! skipped over by `memmem`, not decoded.
 
-use mail_parser::{ContentType, HeaderName, MessageParser};
+use mail_parser::parsers::MessageStream;
+use mail_parser::ContentType;
 use memchr::memmem;
 
-use super::headers::body_offset;
+use super::headers::scan_fields;
 
 /// Nesting and fan-out caps against MIME bombs.
 const MAX_DEPTH: usize = 32;
@@ -23,13 +24,11 @@ pub struct Attachment {
 
 /// Collects attachments of a message given its root content type and body.
 pub fn attachments(
-    parser: &MessageParser,
     root_type: Option<&ContentType>,
     root_disposition: Option<&ContentType>,
     body: &[u8],
 ) -> Vec<Attachment> {
     let mut walk = Walk {
-        parser,
         out: Vec::new(),
         parts: 0,
     };
@@ -37,13 +36,12 @@ pub fn attachments(
     walk.out
 }
 
-struct Walk<'p> {
-    parser: &'p MessageParser,
+struct Walk {
     out: Vec<Attachment>,
     parts: usize,
 }
 
-impl Walk<'_> {
+impl Walk {
     fn part(
         &mut self,
         ctype: Option<&ContentType>,
@@ -94,27 +92,28 @@ impl Walk<'_> {
     }
 
     fn child(&mut self, part: &[u8], depth: usize) {
-        let body_at = body_offset(part);
-        let (ctype, disposition) = match self.parser.parse_headers(&part[..body_at]) {
-            Some(headers) => (
-                headers
-                    .header(HeaderName::ContentType)
-                    .and_then(|v| v.as_content_type())
-                    .cloned(),
-                headers
-                    .header(HeaderName::ContentDisposition)
-                    .and_then(|v| v.as_content_type())
-                    .cloned(),
-            ),
-            None => (None, None),
-        };
+        let (mut ctype, mut disposition) = (None, None);
+        let block = scan_fields(part, |name, value| {
+            if ctype.is_none() && name.eq_ignore_ascii_case(b"content-type") {
+                ctype = parse_content_type(value);
+            } else if disposition.is_none() && name.eq_ignore_ascii_case(b"content-disposition") {
+                disposition = parse_content_type(value);
+            }
+        });
         self.part(
             ctype.as_ref(),
             disposition.as_ref(),
-            &part[body_at..],
+            &part[block.body_offset..],
             depth,
         );
     }
+}
+
+/// A `Content-Type` or `Content-Disposition` value, parameters decoded.
+pub fn parse_content_type(value: &[u8]) -> Option<ContentType<'_>> {
+    MessageStream::new(value)
+        .parse_content_type()
+        .into_content_type()
 }
 
 /// The parts of a multipart body: the text between `--boundary` delimiter lines, up to

@@ -9,26 +9,14 @@ pub mod headers;
 pub mod mime;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::LazyLock;
 
-use mail_parser::{Address, HeaderName, Message, MessageParser};
+use mail_parser::parsers::MessageStream;
+use mail_parser::{ContentType, HeaderValue};
 
 use crate::corpus::mbox::Envelope;
+use date::DateFields;
 pub use date::DateSource;
 pub use mime::Attachment;
-
-/// The headers the inventory reads; every other header is skipped unparsed (mail-parser's
-/// `Received` parser alone costs more than all of these together).
-static INVENTORY_PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
-    MessageParser::new()
-        .with_mime_headers()
-        .header_text(HeaderName::Subject)
-        .header_address(HeaderName::From)
-        .header_address(HeaderName::To)
-        .header_address(HeaderName::Cc)
-        .header_id(HeaderName::MessageId)
-        .default_header_ignore()
-});
 
 /// Messages beyond this size are not handed to the parser (its offsets are 32-bit).
 const MAX_PARSE_BYTES: usize = u32::MAX as usize;
@@ -54,13 +42,7 @@ pub struct Inventory {
 /// Builds the inventory of a message from its parsed view (see `corpus::mbox::parsed_view`).
 /// Never panics: a parser panic becomes the message's `parse_error`.
 pub fn inventory(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>) -> Inventory {
-    let header_block = &view[..headers::body_offset(view)];
-    let dated = date::message_date(header_block, envelope, mtime);
-    let mut inv = Inventory {
-        date: dated.map(|d| d.0),
-        date_source: dated.map(|d| d.1),
-        ..Inventory::default()
-    };
+    let mut inv = Inventory::default();
     if view.len() > MAX_PARSE_BYTES {
         inv.parse_error = Some(format!(
             "message of {} bytes is too large to parse",
@@ -68,63 +50,95 @@ pub fn inventory(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>) -
         ));
         return inv;
     }
-    let parsed = catch_unwind(AssertUnwindSafe(|| parse_into(view, &mut inv)));
-    match parsed {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => inv.parse_error = Some(e),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            inv.parse_error = Some(format!("parser panicked: {what}"));
-        }
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        parse_into(view, envelope, mtime, &mut inv)
+    }));
+    if let Err(panic) = parsed {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        inv.parse_error = Some(format!("parser panicked: {what}"));
     }
     inv
 }
 
-fn parse_into(view: &[u8], inv: &mut Inventory) -> Result<(), String> {
-    let parser = &*INVENTORY_PARSER;
-    let message = parser
-        .parse_headers(view)
-        .ok_or_else(|| "no RFC 5322 header block".to_string())?;
-    if !message.headers().iter().any(|h| is_field_name(h.name())) {
-        return Err("no RFC 5322 header fields".into());
+/// One pass over the header block; each field the table needs goes to mail-parser's
+/// parser for that field type.
+fn parse_into(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>, inv: &mut Inventory) {
+    let mut dates = DateFields::default();
+    let (mut ctype, mut disposition): (Option<ContentType>, Option<ContentType>) = (None, None);
+    let block = headers::scan_fields(view, |name, value| {
+        dates.offer(name, value);
+        match name.len() {
+            2 if name.eq_ignore_ascii_case(b"to") => inv.to.extend(addresses(value)),
+            2 if name.eq_ignore_ascii_case(b"cc") => inv.cc.extend(addresses(value)),
+            4 if inv.from_address.is_none() && name.eq_ignore_ascii_case(b"from") => {
+                if let Some((address, display)) = first_address(value) {
+                    inv.from_address = address;
+                    inv.from_name = display;
+                }
+            }
+            7 if inv.subject.is_none() && name.eq_ignore_ascii_case(b"subject") => {
+                inv.subject = MessageStream::new(value)
+                    .parse_unstructured()
+                    .into_text()
+                    .map(|t| t.into_owned());
+            }
+            10 if inv.message_id.is_none() && name.eq_ignore_ascii_case(b"message-id") => {
+                inv.message_id = match MessageStream::new(value).parse_id() {
+                    HeaderValue::Text(id) => Some(id.into_owned()),
+                    HeaderValue::TextList(ids) => ids.into_iter().next().map(|id| id.into_owned()),
+                    _ => None,
+                };
+            }
+            12 if ctype.is_none() && name.eq_ignore_ascii_case(b"content-type") => {
+                ctype = mime::parse_content_type(value);
+            }
+            19 if disposition.is_none() && name.eq_ignore_ascii_case(b"content-disposition") => {
+                disposition = mime::parse_content_type(value);
+            }
+            _ => {}
+        }
+    });
+    let dated = dates.resolve(envelope, mtime);
+    inv.date = dated.map(|d| d.0);
+    inv.date_source = dated.map(|d| d.1);
+    if !block.well_formed {
+        inv.parse_error = Some("no RFC 5322 header block at the start of the message".into());
+        return;
     }
-    inv.message_id = message.message_id().map(str::to_string);
-    inv.subject = message.subject().map(str::to_string);
-    if let Some(first) = message.from().and_then(Address::first) {
-        inv.from_address = first.address().map(str::to_string);
-        inv.from_name = first.name().map(str::to_string);
-    }
-    inv.to = addresses(&message, HeaderName::To);
-    inv.cc = addresses(&message, HeaderName::Cc);
-    let root_type = message
-        .header(HeaderName::ContentType)
-        .and_then(|v| v.as_content_type());
-    let root_disposition = message
-        .header(HeaderName::ContentDisposition)
-        .and_then(|v| v.as_content_type());
-    let body = &view[headers::body_offset(view)..];
-    inv.attachments = mime::attachments(parser, root_type, root_disposition, body);
-    Ok(())
+    inv.attachments = mime::attachments(
+        ctype.as_ref(),
+        disposition.as_ref(),
+        &view[block.body_offset..],
+    );
 }
 
-/// RFC 5322 field names are printable US-ASCII without `:` or spaces.
-fn is_field_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+/// Every address of an address-list field (groups flattened).
+fn addresses(value: &[u8]) -> Vec<String> {
+    match MessageStream::new(value).parse_address() {
+        HeaderValue::Address(list) => list
+            .iter()
+            .filter_map(|a| a.address())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
-/// Every address of every occurrence of a header, in order.
-fn addresses(message: &Message, name: HeaderName) -> Vec<String> {
-    message
-        .header_values(name)
-        .filter_map(|v| v.as_address())
-        .flat_map(|a| a.iter())
-        .filter_map(|a| a.address())
-        .map(str::to_string)
-        .collect()
+/// The first mailbox of an address field: (address, display name).
+fn first_address(value: &[u8]) -> Option<(Option<String>, Option<String>)> {
+    match MessageStream::new(value).parse_address() {
+        HeaderValue::Address(list) => list.first().map(|a| {
+            (
+                a.address().map(str::to_string),
+                a.name().map(str::to_string),
+            )
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use crate::audit::MessageRow;
 use crate::corpus::{mbox, sha256_hex, LoadedSource, LocatorKind, Mailbox, SourceKind};
+use crate::message::date::DateFields;
 use crate::message::inventory;
 
 /// One message of a mailbox: a range of one of its mbox sources, or one file source.
@@ -88,10 +89,10 @@ pub fn process(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot, ordinal: i
     let bytes = stored.bytes();
     row.length = bytes.len() as i64;
     row.sha256 = sha256_hex(bytes);
-    let (envelope, view) = mbox::parsed_view(bytes, mbox_quoted);
-    let inv = inventory(&view, envelope.as_ref(), loaded.mtime);
-    row.size = view.len() as i64;
-    row.envelope_sender = envelope.map(|e| e.sender);
+    let view = mbox::parsed_view(bytes, mbox_quoted);
+    let inv = inventory(&view.bytes, view.envelope.as_ref(), loaded.mtime);
+    row.size = view.bytes.len() as i64;
+    row.envelope_sender = view.envelope.map(|e| e.sender);
     row.message_id = inv.message_id;
     row.date = inv.date;
     row.date_source = inv.date_source.map(|d| d.as_str());
@@ -117,7 +118,8 @@ pub fn probe_date(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot) -> Opti
         mailbox.sources[slot.source].kind,
         SourceKind::MessageFile { .. }
     );
-    let (envelope, view) = mbox::parsed_view(stored.bytes(), quoted);
-    let header_block = &view[..crate::message::headers::body_offset(&view)];
-    crate::message::date::message_date(header_block, envelope.as_ref(), loaded.mtime).map(|d| d.0)
+    let view = mbox::parsed_view(stored.bytes(), quoted);
+    DateFields::scan(&view.bytes)
+        .resolve(view.envelope.as_ref(), loaded.mtime)
+        .map(|d| d.0)
 }
