@@ -216,25 +216,38 @@ struct Listing {
     dirs: Vec<PathBuf>,
 }
 
-fn list_dir(dir: &Path) -> Result<Listing, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+/// Lists a directory. Entries that cannot be read are reported in `errors` and left
+/// out; the rest are listed.
+fn list_dir(dir: &Path, errors: &mut Vec<String>) -> Listing {
     let mut listing = Listing {
         files: Vec::new(),
         dirs: Vec::new(),
     };
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(format!("{}: {e}", dir.display()));
+            return listing;
+        }
+    };
     for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-        let path = entry.path();
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                errors.push(format!("{}: {e}", dir.display()));
+                continue;
+            }
+        };
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => listing.dirs.push(path),
             Ok(m) if m.is_file() => listing.files.push(path),
             Ok(_) => {}
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
         }
     }
     listing.files.sort();
     listing.dirs.sort();
-    Ok(listing)
+    listing
 }
 
 fn name_of(path: &Path) -> String {
@@ -251,15 +264,8 @@ fn visit_dir(dir: &Path, rel: &str, arg_name: &str, out: &mut Vec<Mailbox>) {
         out.push(maildir_mailbox(dir, id));
         return;
     }
-    let listing = match list_dir(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            let mut m = new_mailbox(id, MailboxFormat::Eml, dir);
-            m.errors.push(e);
-            out.push(m);
-            return;
-        }
-    };
+    let mut errors = Vec::new();
+    let listing = list_dir(dir, &mut errors);
     let name = name_of(dir);
     if name.ends_with(".mbox") && listing.files.iter().any(|f| name_of(f) == "mbox") {
         out.push(apple_mailbox(dir, id));
@@ -283,6 +289,11 @@ fn visit_dir(dir: &Path, rel: &str, arg_name: &str, out: &mut Vec<Mailbox>) {
                 out.push(mailbox);
             }
         }
+        if !errors.is_empty() {
+            let mut unreadable = new_mailbox(id, MailboxFormat::Eml, dir);
+            unreadable.errors = errors;
+            out.push(unreadable);
+        }
         return;
     }
     if rel.is_empty() && is_pure_message_tree(dir) {
@@ -294,6 +305,7 @@ fn visit_dir(dir: &Path, rel: &str, arg_name: &str, out: &mut Vec<Mailbox>) {
     // A collection.
     let kinds: Vec<FileKind> = listing.files.par_iter().map(|f| file_kind(f)).collect();
     let mut loose = new_mailbox(id, MailboxFormat::Eml, dir);
+    loose.errors = errors;
     for (file, kind) in listing.files.iter().zip(kinds) {
         match kind {
             FileKind::Mbox | FileKind::MboxGz => {
@@ -305,7 +317,7 @@ fn visit_dir(dir: &Path, rel: &str, arg_name: &str, out: &mut Vec<Mailbox>) {
             FileKind::Message | FileKind::NotMail => {}
         }
     }
-    if !loose.sources.is_empty() {
+    if !loose.sources.is_empty() || !loose.errors.is_empty() {
         out.push(loose);
     }
     for sub in &listing.dirs {
@@ -353,9 +365,7 @@ fn is_pure_message_tree(dir: &Path) -> bool {
     {
         return false;
     }
-    let Ok(listing) = list_dir(dir) else {
-        return true;
-    };
+    let listing = list_dir(dir, &mut Vec::new());
     listing.files.par_iter().all(|f| {
         !matches!(file_kind(f), FileKind::Mbox | FileKind::MboxGz) && !name_of(f).ends_with(".msf")
     }) && listing.dirs.iter().all(|d| is_pure_message_tree(d))
@@ -377,13 +387,7 @@ fn push_message(mailbox: &mut Mailbox, folder: &str, path: &Path, flags: Option<
 /// Adds every message file under `dir` to `mailbox`; `folder` is `dir`'s path below the
 /// mailbox root (empty at the root, which is the `INBOX` folder).
 fn collect_message_tree(dir: &Path, folder: &str, mailbox: &mut Mailbox) {
-    let listing = match list_dir(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            mailbox.errors.push(e);
-            return;
-        }
-    };
+    let listing = list_dir(dir, &mut mailbox.errors);
     let folder_name = if folder.is_empty() {
         ROOT_FOLDER
     } else {
@@ -402,31 +406,24 @@ fn collect_message_tree(dir: &Path, folder: &str, mailbox: &mut Mailbox) {
 fn maildir_mailbox(root: &Path, id: &str) -> Mailbox {
     let mut mailbox = new_mailbox(id, MailboxFormat::Maildir, root);
     add_maildir_folder(root, ROOT_FOLDER, &mut mailbox);
-    match list_dir(root) {
-        Ok(listing) => {
-            for sub in &listing.dirs {
-                if let Some(folder) = maildir::folder_from_dir_name(&name_of(sub)) {
-                    add_maildir_folder(sub, &folder, &mut mailbox);
-                }
-            }
-        }
-        Err(e) => mailbox.errors.push(e),
-    }
     mailbox
 }
 
-/// Adds `cur/` and `new/` of one Maildir folder; `tmp/` holds deliveries in progress.
+/// Adds one Maildir folder: `cur/` and `new/` (`tmp/` holds deliveries in progress),
+/// message files lying in the folder itself (notmuch-style trees), then sub-folders:
+/// Maildir++ `.Sub.Folder/` directories and plain sub-directories (Dovecot's `fs` layout).
 fn add_maildir_folder(dir: &Path, folder: &str, mailbox: &mut Mailbox) {
     mailbox.folders.push(folder.to_string());
-    let mut files = Vec::new();
+    let listing = list_dir(dir, &mut mailbox.errors);
+    let mut files: Vec<PathBuf> = listing
+        .files
+        .into_iter()
+        .filter(|f| !is_not_mail_name(&name_of(f)))
+        .collect();
     for part in ["cur", "new"] {
         let sub = dir.join(part);
-        if !sub.is_dir() {
-            continue;
-        }
-        match list_dir(&sub) {
-            Ok(listing) => files.extend(listing.files),
-            Err(e) => mailbox.errors.push(e),
+        if sub.is_dir() {
+            files.extend(list_dir(&sub, &mut mailbox.errors).files);
         }
     }
     files.sort_by_key(|f| name_of(f));
@@ -434,6 +431,20 @@ fn add_maildir_folder(dir: &Path, folder: &str, mailbox: &mut Mailbox) {
         let name = name_of(&file);
         if !name.starts_with('.') {
             push_message(mailbox, folder, &file, maildir::flags_from_name(&name));
+        }
+    }
+    for sub in &listing.dirs {
+        let name = name_of(sub);
+        if matches!(name.as_str(), "cur" | "new" | "tmp") {
+            continue;
+        }
+        let sub_folder = if folder == ROOT_FOLDER {
+            maildir::folder_from_dir_name(&name).unwrap_or(name)
+        } else {
+            join_id(folder, &name)
+        };
+        if !sub_folder.starts_with('.') {
+            add_maildir_folder(sub, &sub_folder, mailbox);
         }
     }
 }
@@ -458,13 +469,7 @@ fn thunderbird_mailbox(store: &Path, id: &str) -> Mailbox {
 /// Every file of a Thunderbird store but its indexes is an mbox folder (even an empty
 /// one); `Name.sbd/` holds the sub-folders of folder `Name`.
 fn add_thunderbird_dir(dir: &Path, prefix: &str, mailbox: &mut Mailbox) {
-    let listing = match list_dir(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            mailbox.errors.push(e);
-            return;
-        }
-    };
+    let listing = list_dir(dir, &mut mailbox.errors);
     for file in &listing.files {
         if is_not_mail_name(&name_of(file)) {
             continue;

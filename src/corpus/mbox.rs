@@ -10,8 +10,10 @@
 //! (nothing is silently dropped).
 //!
 //! **Separator rule.** A line is a separator only when it starts with `From `, follows a
-//! blank line (or starts the file) and carries an envelope date (`Www Mmm dd hh:mm:ss
-//! yyyy`, with optional zone): a body line `From here on…` never splits a message.
+//! blank line (or starts the file) and either carries an envelope date (`Www Mmm dd
+//! hh:mm:ss yyyy`, with optional zone, or an ISO date) or is followed by a header field
+//! line (bare `From ` separators of old Thunderbird): a body line `From here on…` never
+//! splits a message.
 //! LF, CRLF and CR-only line endings are recognised.
 //!
 //! **Parsed view.** The `From ` line and the trailing separator line are cut, CR-only
@@ -145,7 +147,21 @@ fn is_separator(data: &[u8], start: usize, ending: LineEnding) -> bool {
                 || before == b"\r\n"
         }
     };
-    after_blank && envelope_parts(line_at(data, start)).is_some()
+    if !after_blank {
+        return false;
+    }
+    let line = line_at(data, start);
+    envelope_parts(line).is_some() || next_line_is_field(data, start + line.len())
+}
+
+/// Whether the line after the one ending at `end` is a header field (`Name: value`):
+/// a dateless `From ` line after a blank line still opens a message when headers follow
+/// (old Thunderbird wrote bare `From ` separators).
+fn next_line_is_field(data: &[u8], end: usize) -> bool {
+    let next = &data[(end + terminator_len(data, end)).min(data.len())..];
+    let line = line_at(next, 0);
+    memchr::memchr(b':', line)
+        .is_some_and(|colon| colon > 0 && line[..colon].iter().all(|&b| (33..=126).contains(&b)))
 }
 
 /// The line starting at `start`, without its terminator. A `From ` line ends at the
@@ -496,6 +512,14 @@ mod tests {
         let view = parsed_view(&mixed[ranges[1].clone()], true);
         assert_eq!(view.envelope.unwrap().sender, "b");
         assert_eq!(&*view.bytes, b"S: 2\n\ny\r\n");
+    }
+
+    #[test]
+    fn bare_from_line_splits_only_before_headers() {
+        let data = b"From \nSubject: 1\n\nbody\nFrom \nmore\n\nFrom \nSubject: 2\n\nx\n\nFrom here on\nnot a header\n";
+        let ranges = split(data);
+        assert_eq!(ranges.len(), 2);
+        assert!(data[ranges[1].clone()].starts_with(b"From \nSubject: 2"));
     }
 
     #[test]
