@@ -166,3 +166,111 @@ fn maildir_messages_and_hashes_match_python() {
         assert_eq!(info.format, "maildir", "{}", info.mailbox);
     }
 }
+
+/// Collapses whitespace runs, as header unfolding may leave them differently.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn subjects_senders_and_attachment_names_agree_with_python_email() {
+    let c = corpora();
+    let dirs = [
+        "rspamd-test-messages",
+        "spamscope-mail-parser",
+        "stalwart-mail-parser/eml",
+        "enmime-testdata",
+        "spamassassin-public/spam",
+        "phishing-pot/email",
+    ];
+    let out = tempfile::tempdir().unwrap();
+    let args: Vec<String> = dirs
+        .iter()
+        .map(|d| c.join(d).to_string_lossy().into_owned())
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = scan(out.path(), &args);
+    let ours: HashMap<String, Msg> = run
+        .messages()
+        .into_iter()
+        .filter(|m| m.locator_kind == "file" && m.parse_error.is_none())
+        .map(|m| (m.path.clone(), m))
+        .collect();
+    // phishing-pot is large: every tenth file keeps Python's share of the test short.
+    let mut paths: Vec<PathBuf> = ours.keys().map(PathBuf::from).collect();
+    paths.sort();
+    let paths: Vec<PathBuf> = paths
+        .into_iter()
+        .enumerate()
+        .filter(|(i, p)| !p.to_string_lossy().contains("phishing-pot") || i % 10 == 0)
+        .map(|(_, p)| p)
+        .collect();
+    let (mut compared, mut subject_diffs, mut from_diffs, mut name_diffs) =
+        (0, Vec::new(), Vec::new(), Vec::new());
+    for r in python_reference("email", &paths) {
+        if r.get("error").is_some() {
+            continue;
+        }
+        let path = r["path"].as_str().unwrap();
+        let m = &ours[path];
+        compared += 1;
+        let theirs_subject = r["subject"].as_str().map(squash);
+        if m.subject.as_deref().map(squash) != theirs_subject {
+            subject_diffs.push((path.to_string(), m.subject.clone(), theirs_subject));
+        }
+        // Python reports a display name split off by a comma as the "address"; we report
+        // the real address that follows (see message::first_address).
+        let theirs_from = r["from"]
+            .as_str()
+            .filter(|a| a.contains('@'))
+            .map(str::to_ascii_lowercase);
+        if theirs_from.is_some()
+            && m.from_address.as_deref().map(str::to_ascii_lowercase) != theirs_from
+        {
+            from_diffs.push((path.to_string(), m.from_address.clone(), theirs_from));
+        }
+        let theirs_names: Vec<String> = r["attachment_names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| squash(n.as_str().unwrap()))
+            .collect();
+        let our_names: Vec<String> = m
+            .attachment_names
+            .iter()
+            .flatten()
+            .map(|n| squash(n))
+            .collect();
+        if our_names != theirs_names {
+            name_diffs.push((path.to_string(), our_names, theirs_names));
+        }
+    }
+    assert!(compared > 900, "{compared} messages compared");
+    eprintln!(
+        "compared {compared}: subjects differ {}, senders {}, attachment lists {}",
+        subject_diffs.len(),
+        from_diffs.len(),
+        name_diffs.len()
+    );
+    // Broken and exotic encodings are decoded differently by the two parsers at times;
+    // the floors catch a walker or decoder that goes wrong on ordinary mail.
+    let floor = |diffs: usize| diffs * 100 <= compared * 3;
+    assert!(
+        floor(subject_diffs.len()),
+        "{} of {compared} subjects differ: {:#?}",
+        subject_diffs.len(),
+        &subject_diffs[..subject_diffs.len().min(10)]
+    );
+    assert!(
+        floor(from_diffs.len()),
+        "{} of {compared} senders differ: {:#?}",
+        from_diffs.len(),
+        &from_diffs[..from_diffs.len().min(10)]
+    );
+    assert!(
+        floor(name_diffs.len()),
+        "{} of {compared} attachment lists differ: {:#?}",
+        name_diffs.len(),
+        &name_diffs[..name_diffs.len().min(10)]
+    );
+}

@@ -21,8 +21,10 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
     let mut current: Option<(&[u8], usize)> = None;
     let mut well_formed = false;
     let mut first = true;
+    // One searcher for the whole block: cheaper than a memchr call per short line.
+    let mut line_ends = memchr::memchr_iter(b'\n', bytes);
     while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        let end = line_ends.next().map_or(bytes.len(), |i| i + 1);
         let line = &bytes[pos..end];
         if line == b"\n" || line == b"\r\n" {
             if let Some((name, start)) = current.take() {
@@ -41,9 +43,9 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
             visit(name, &bytes[start..pos]);
         }
         // A line that is not a field (stray text in the header block) is skipped.
-        if let Some(name) = field_name(line) {
+        if let Some((name, colon)) = field_name(line) {
             well_formed |= first;
-            current = Some((name, pos + name_end(line) + 1));
+            current = Some((name, pos + colon + 1));
         }
         first = false;
         pos = end;
@@ -57,21 +59,12 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
     }
 }
 
-/// The field name of a header line (printable ASCII before the colon; whitespace
-/// before the colon, allowed by RFC 822, is trimmed).
-fn field_name(line: &[u8]) -> Option<&[u8]> {
+/// The field name of a header line and the offset of its colon (printable ASCII
+/// before the colon; whitespace before the colon, allowed by RFC 822, is trimmed).
+fn field_name(line: &[u8]) -> Option<(&[u8], usize)> {
     let colon = memchr::memchr(b':', line)?;
     let name = line[..colon].trim_ascii_end();
-    (!name.is_empty() && name.iter().all(|&b| (33..=126).contains(&b))).then_some(name)
-}
-
-fn name_end(line: &[u8]) -> usize {
-    memchr::memchr(b':', line).unwrap_or(0)
-}
-
-/// Offset where the body starts (after the blank line ending the header block).
-pub fn body_offset(bytes: &[u8]) -> usize {
-    scan_fields(bytes, |_, _| {}).body_offset
+    (!name.is_empty() && name.iter().all(|&b| (33..=126).contains(&b))).then_some((name, colon))
 }
 
 #[cfg(test)]
@@ -110,8 +103,8 @@ mod tests {
 
     #[test]
     fn crlf_and_missing_headers() {
-        assert_eq!(body_offset(b"A: b\r\n\r\nc"), 8);
-        assert_eq!(body_offset(b"\r\nbody"), 2);
+        assert_eq!(scan_fields(b"A: b\r\n\r\nc", |_, _| {}).body_offset, 8);
+        assert_eq!(scan_fields(b"\r\nbody", |_, _| {}).body_offset, 2);
         let (f, block) = fields(b"just a line of text\nX: y\n\nbody");
         assert!(!block.well_formed);
         assert_eq!(f.len(), 1);

@@ -128,17 +128,21 @@ fn addresses(value: &[u8]) -> Vec<String> {
     }
 }
 
-/// The first mailbox of an address field: (address, display name).
+/// The sender of a `From` field: (address, display name). The first entry that has an
+/// address wins; a display name split off by a stray comma (`Bank team , <x@evil>`, a
+/// phishing trick) is kept as the name.
 fn first_address(value: &[u8]) -> Option<(Option<String>, Option<String>)> {
-    match MessageStream::new(value).parse_address() {
-        HeaderValue::Address(list) => list.first().map(|a| {
-            (
-                a.address().map(str::to_string),
-                a.name().map(str::to_string),
-            )
-        }),
-        _ => None,
-    }
+    let HeaderValue::Address(list) = MessageStream::new(value).parse_address() else {
+        return None;
+    };
+    let mut entries = list.iter();
+    let first = entries.next()?;
+    let with_address = std::iter::once(first)
+        .chain(entries)
+        .find(|a| a.address().is_some());
+    let chosen = with_address.unwrap_or(first);
+    let name = chosen.name().or(first.name()).map(str::to_string);
+    Some((chosen.address().map(str::to_string), name))
 }
 
 #[cfg(test)]
@@ -159,6 +163,17 @@ mod tests {
         assert_eq!(inv.date, Some(1_704_099_600));
         let names: Vec<_> = inv.attachments.iter().map(|a| a.name.as_deref()).collect();
         assert_eq!(names, vec![Some("x.pdf"), Some("résumé.txt")]);
+    }
+
+    #[test]
+    fn sender_is_the_first_entry_with_an_address() {
+        let inv = inventory(
+            b"From: Microsoft account team ,_<no-reply@evil.example>\n\nx",
+            None,
+            None,
+        );
+        assert_eq!(inv.from_address.as_deref(), Some("no-reply@evil.example"));
+        assert!(inv.from_name.is_some());
     }
 
     #[test]

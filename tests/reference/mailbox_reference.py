@@ -16,7 +16,12 @@ Usage:
   mailbox_reference.py maildir DIR...   one JSON object per Maildir: count and
       {path: sha256} of every message of the Maildir and its Maildir++ folders, as listed by
       mailbox.Maildir (cur/ and new/ only).
+  mailbox_reference.py email FILE...    one JSON object per one-message file, parsed with
+      email.message_from_bytes(policy=email.policy.default): decoded subject, the first
+      From address, and the file names of all MIME parts (part.get_filename(), in walk order).
 """
+import email
+import email.policy
 import hashlib
 import json
 import mailbox
@@ -119,11 +124,37 @@ def maildir_reference(path):
     return {"path": path, "count": len(messages), "sha256": messages}
 
 
+def text(s):
+    """Undecodable bytes (surrogate escapes) become U+FFFD, as in mailsweep's output."""
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def email_reference(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.startswith(b"From "):
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        subject = msg.get("subject")
+        senders = msg.get("from")
+        addresses = getattr(senders, "addresses", ()) if senders is not None else ()
+        names = [p.get_filename() for p in msg.walk() if p.get_filename()]
+        return {
+            "path": path,
+            "subject": None if subject is None else text(str(subject)),
+            "from": text(addresses[0].addr_spec) if addresses else None,
+            "attachment_names": [text(n) for n in names],
+        }
+    except Exception as e:  # noqa: BLE001 - broken mail is data here
+        return {"path": path, "error": str(e)}
+
+
 def main():
     kind, paths = sys.argv[1], sys.argv[2:]
+    readers = {"mbox": mbox_reference, "maildir": maildir_reference, "email": email_reference}
     for p in paths:
-        ref = mbox_reference(p) if kind == "mbox" else maildir_reference(p)
-        print(json.dumps(ref))
+        print(json.dumps(readers[kind](p)))
 
 
 if __name__ == "__main__":
