@@ -25,7 +25,7 @@ const REPEATING_COLUMNS: [&str; 8] = [
     "format",
 ];
 
-use super::{AuditError, SCHEMA_VERSION, TOOL_VERSION};
+use super::AuditError;
 
 pub struct TableWriter {
     path: PathBuf,
@@ -49,13 +49,9 @@ impl TableWriter {
             // would cost interning every value for nothing. Columns that repeat a few
             // values over many rows keep them.
             .set_dictionary_enabled(false)
-            .set_key_value_metadata(Some(vec![
-                KeyValue::new(
-                    "mailsweep.schema_version".into(),
-                    SCHEMA_VERSION.to_string(),
-                ),
-                KeyValue::new("mailsweep.tool_version".into(), TOOL_VERSION.to_string()),
-            ]));
+            // The schema carries `mailsweep.table`, `.schema_version` and `.tool_version`;
+            // they go into the file's own key-value metadata too, where readers look.
+            .set_key_value_metadata(Some(sorted_metadata(&schema)));
         let props = REPEATING_COLUMNS
             .iter()
             .fold(props, |p, c| {
@@ -105,6 +101,17 @@ impl TableWriter {
         })?;
         Ok(self.rows)
     }
+}
+
+/// The schema's metadata as Parquet key-values, in key order (files stay reproducible).
+fn sorted_metadata(schema: &SchemaRef) -> Vec<KeyValue> {
+    let mut pairs: Vec<KeyValue> = schema
+        .metadata()
+        .iter()
+        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+        .collect();
+    pairs.sort_by(|a, b| a.key.cmp(&b.key));
+    pairs
 }
 
 /// Writes a whole small table in one go.

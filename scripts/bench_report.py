@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Result table / JSON lines for scripts/bench (Python 3.11 stdlib only).
+
+Usage: bench_report.py RESULTS.tsv --format human|json --size-mib N
+           --corpus-bytes B --corpus-messages M --cores C [--corpus-sha256 H]
+
+RESULTS.tsv has one line per tool, tab-separated:
+    tool status seconds bytes messages rss_kib threads json_path note
+where status is "ok" or "skipped", "-" marks an empty field, json_path is an
+optional file holding the tool's own JSON report (mailsweep --json, the Python
+baseline), and note is free text without tabs.
+
+MB = 10^6 bytes. Ratios compare MB/s: "x python" = tool / Python baseline,
+"x cat" = tool / cat. For mailsweep, messages/s uses the message count that
+mailsweep reported (falling back to the corpus count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+LABELS = {
+    "cat": "cat > /dev/null",
+    "rg": "rg -c '^From '",
+    "python": "python mailbox+email",
+    "mailsweep_t1": "mailsweep --threads 1",
+    "mailsweep_default": "mailsweep (default threads)",
+}
+MAILSWEEP_FIELDS = ("run_id", "run_dir", "mailboxes", "messages", "bytes", "seconds",
+                    "mb_per_s", "parse_failures")
+
+
+def num(text: str, kind=float):
+    return None if text in ("-", "") else kind(text)
+
+
+def load(path: str) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            f = (line.split("\t") + ["-"] * 9)[:9]
+            row = {
+                "tool": f[0],
+                "status": f[1],
+                "seconds": num(f[2]),
+                "bytes": num(f[3], int),
+                "messages": num(f[4], int),
+                "peak_rss_kib": num(f[5], int),
+                "threads": num(f[6], int),
+                "note": "" if f[8] == "-" else f[8],
+            }
+            if f[7] not in ("-", ""):
+                try:
+                    row["reported"] = load_json(f[7])
+                except (OSError, ValueError) as exc:
+                    row["reported"] = None
+                    row["note"] = (row["note"] + f"; unreadable JSON report: {exc}").lstrip("; ")
+            rows.append(row)
+    return rows
+
+
+def load_json(path: str):
+    """The whole file as one JSON value, else its last non-empty line."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    try:
+        return json.loads(text)
+    except ValueError:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if not lines:
+            raise ValueError("empty output") from None
+        return json.loads(lines[-1])
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--format", choices=("human", "json"), default="human")
+    ap.add_argument("--size-mib", type=int, required=True)
+    ap.add_argument("--corpus-bytes", type=int, required=True)
+    ap.add_argument("--corpus-messages", type=int, required=True)
+    ap.add_argument("--corpus-sha256", default="")
+    ap.add_argument("--cores", type=int, required=True)
+    args = ap.parse_args(argv)
+
+    rows = load(args.results)
+    for r in rows:
+        r["label"] = LABELS.get(r["tool"], r["tool"])
+        rep = r.get("reported")
+        if r["tool"].startswith("mailsweep") and isinstance(rep, dict):
+            r["reported"] = {k: rep.get(k) for k in MAILSWEEP_FIELDS if k in rep}
+            missing = [k for k in MAILSWEEP_FIELDS if k not in rep]
+            if missing:
+                r["note"] = (r["note"] + "; JSON lacks " + ",".join(missing)).lstrip("; ")
+            if isinstance(rep.get("messages"), int):
+                if r["messages"] is not None and rep["messages"] != r["messages"]:
+                    r["note"] = (r["note"] + f"; reported {rep['messages']} messages,"
+                                 f" corpus has {r['messages']}").lstrip("; ")
+                r["messages"] = rep["messages"]
+        ok = r["status"] == "ok" and r["seconds"] and r["seconds"] > 0
+        r["mb_per_s"] = r["bytes"] / 1e6 / r["seconds"] if ok and r["bytes"] is not None else None
+        r["messages_per_s"] = r["messages"] / r["seconds"] if ok and r["messages"] is not None else None
+
+    def rate(tool: str):
+        for r in rows:
+            if r["tool"] == tool and r["mb_per_s"]:
+                return r["mb_per_s"]
+        return None
+
+    py, cat = rate("python"), rate("cat")
+    for r in rows:
+        r["ratio_python"] = r["mb_per_s"] / py if r["mb_per_s"] and py else None
+        r["ratio_cat"] = r["mb_per_s"] / cat if r["mb_per_s"] and cat else None
+
+    secs = {r["tool"]: r["seconds"] for r in rows if r["status"] == "ok"}
+    speedup = None
+    if secs.get("mailsweep_t1") and secs.get("mailsweep_default"):
+        speedup = secs["mailsweep_t1"] / secs["mailsweep_default"]
+    default_threads = next((r["threads"] for r in rows if r["tool"] == "mailsweep_default"), None)
+
+    if args.format == "json":
+        for r in rows:
+            obj = {
+                "tool": r["tool"],
+                "label": r["label"],
+                "status": r["status"],
+                "seconds": rnd(r["seconds"], 4),
+                "bytes": r["bytes"],
+                "messages": r["messages"],
+                "mb_per_s": rnd(r["mb_per_s"], 2),
+                "messages_per_s": rnd(r["messages_per_s"], 1),
+                "ratio_python": rnd(r["ratio_python"], 3),
+                "ratio_cat": rnd(r["ratio_cat"], 4),
+                "peak_rss_kib": r["peak_rss_kib"],
+                "threads": r["threads"],
+                "size_mib": args.size_mib,
+                "corpus_bytes": args.corpus_bytes,
+                "corpus_messages": args.corpus_messages,
+                "corpus_sha256": args.corpus_sha256 or None,
+                "cores": args.cores,
+                "note": r["note"] or None,
+            }
+            if r["tool"] == "mailsweep_default":
+                obj["speedup_vs_1_thread"] = rnd(speedup, 3)
+            if "reported" in r:
+                obj["reported"] = r["reported"]
+            print(json.dumps(obj, sort_keys=False))
+        return 0
+
+    head = f"{'tool':<28} {'seconds':>9} {'MB/s':>9} {'msgs/s':>10} {'x python':>9} {'x cat':>7} {'peak RSS':>10}"
+    print(head)
+    print("-" * len(head))
+    notes = []
+    for r in rows:
+        if r["status"] != "ok":
+            print(f"{r['label']:<28} {r['status']:>9}")
+            notes.append(f"{r['label']}: {r['status']}: {r['note'] or '-'}")
+            continue
+        rss = f"{r['peak_rss_kib'] / 1024:.0f} MiB" if r["peak_rss_kib"] is not None else "-"
+        print(f"{r['label']:<28} {fmt(r['seconds'], '.3f'):>9} {fmt(r['mb_per_s'], '.1f'):>9}"
+              f" {fmt(r['messages_per_s'], '.0f'):>10} {fmt(r['ratio_python'], '.1f', 'x'):>9}"
+              f" {fmt(r['ratio_cat'], '.3f', 'x'):>7} {rss:>10}")
+        if r["note"]:
+            notes.append(f"{r['label']}: {r['note']}")
+        rep = r.get("reported")
+        if r["tool"].startswith("mailsweep") and isinstance(rep, dict):
+            notes.append(f"{r['label']}: self-reported " + ", ".join(
+                f"{k}={rep[k]}" for k in ("messages", "mailboxes", "seconds", "mb_per_s",
+                                          "parse_failures", "run_id") if k in rep))
+    print()
+    if speedup is not None:
+        print(f"mailsweep speed-up, 1 -> {default_threads or '?'} threads (default): {speedup:.2f}x"
+              f" ({args.cores} cores)")
+    else:
+        print("mailsweep speed-up: n/a (a mailsweep run is missing)")
+    if notes:
+        print("notes:")
+        for n in notes:
+            print(f"  - {n}")
+    return 0
+
+
+def rnd(x, nd):
+    return None if x is None else round(x, nd)
+
+
+def fmt(x, spec, suffix=""):
+    return "-" if x is None else format(x, spec) + suffix
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
