@@ -151,6 +151,10 @@ fn bad_arguments_are_one_line_errors_and_nothing_runs() {
         &["scan", "/no/such/archive.mbox", "--out", o],
         "/no/such/archive.mbox",
     );
+    one_line_error(
+        &["scan", "/dev/null", "--out", o],
+        "not a file or directory",
+    );
     let eml = testdata().join("eml");
     let eml = eml.to_str().unwrap();
     one_line_error(&["scan", eml, "--limit", "0", "--out", o], "--limit");

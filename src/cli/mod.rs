@@ -40,9 +40,11 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_)
-            | Self::Pipeline(PipelineError::Corpus(CorpusError::NotFound { .. })) => EXIT_USAGE,
-            Self::Pipeline(PipelineError::Corpus(
-                CorpusError::BadGlob { .. } | CorpusError::BadOwnerMap { .. },
+            | Self::Pipeline(PipelineError::Corpus(
+                CorpusError::NotFound { .. }
+                | CorpusError::NotAMailbox { .. }
+                | CorpusError::BadGlob { .. }
+                | CorpusError::BadOwnerMap { .. },
             )) => EXIT_USAGE,
             _ => 1,
         }

@@ -42,6 +42,8 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Vec<Mail
         let mut found = Vec::new();
         if meta.is_dir() {
             visit_dir(path, "", &name, &mut found);
+        } else if !meta.is_file() {
+            return Err(CorpusError::NotAMailbox { path: path.clone() });
         } else {
             found.push(file_mailbox(path, &name));
         }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 pub enum CorpusError {
     #[error("{path}: no such file or directory")]
     NotFound { path: PathBuf },
+    #[error("{path}: not a file or directory (devices and pipes are not read)")]
+    NotAMailbox { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
