@@ -13,6 +13,9 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
+/// Rows per Parquet row group.
+const ROW_GROUP_ROWS: usize = 65_536;
+
 /// Columns whose values repeat across many rows (dictionary-encoded).
 const REPEATING_COLUMNS: [&str; 8] = [
     "run_id",
@@ -49,6 +52,9 @@ impl TableWriter {
             // would cost interning every value for nothing. Columns that repeat a few
             // values over many rows keep them.
             .set_dictionary_enabled(false)
+            // Row groups are flushed as they fill: the writer's memory stays bounded
+            // whatever the number of messages, and DuckDB reads the groups in parallel.
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             // The schema carries `mailsweep.table`, `.schema_version` and `.tool_version`;
             // they go into the file's own key-value metadata too, where readers look.
             .set_key_value_metadata(Some(sorted_metadata(&schema)));

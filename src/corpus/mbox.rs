@@ -38,12 +38,20 @@ pub enum LineEnding {
     Cr,
 }
 
-/// The line ending of a file, judged by its first line terminator.
+/// The line ending of a file or message, judged by its first line terminator (a stray
+/// CR inside an LF file's first line does not make it CR-only). Reads only up to the
+/// first terminator in the common case.
 pub fn detect_line_ending(data: &[u8]) -> LineEnding {
-    let head = &data[..data.len().min(1 << 16)];
-    match (memchr::memchr(b'\n', head), memchr::memchr(b'\r', head)) {
-        (Some(lf), Some(cr)) if cr + 1 == lf => LineEnding::Crlf,
-        (None, Some(_)) => LineEnding::Cr,
+    match memchr::memchr2(b'\n', b'\r', data) {
+        Some(i) if data[i] == b'\r' => {
+            if data.get(i + 1) == Some(&b'\n') {
+                LineEnding::Crlf
+            } else if memchr::memchr(b'\n', &data[..data.len().min(1 << 16)]).is_none() {
+                LineEnding::Cr
+            } else {
+                LineEnding::Lf
+            }
+        }
         _ => LineEnding::Lf,
     }
 }

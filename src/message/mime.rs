@@ -53,11 +53,11 @@ impl Walk {
         if self.parts > MAX_PARTS {
             return;
         }
-        let main = ctype.map_or("text".to_string(), |c| c.ctype().to_ascii_lowercase());
-        let sub = ctype
-            .and_then(|c| c.subtype())
-            .map_or("plain".to_string(), str::to_ascii_lowercase);
-        if main == "multipart" {
+        // Compared without allocating: most parts are text bodies, not attachments.
+        let main = ctype.map_or("text", |c| c.ctype());
+        let sub = ctype.and_then(|c| c.subtype()).unwrap_or("plain");
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        if is(main, "multipart") {
             if let Some(boundary) = ctype.and_then(|c| c.attribute("boundary")) {
                 if depth < MAX_DEPTH && !boundary.is_empty() {
                     for child in split_multipart(body, boundary.as_bytes()) {
@@ -73,20 +73,20 @@ impl Walk {
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
         let disposed = disposition.is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
-        let structural = main == "text"
-            || (main == "message"
-                && matches!(
-                    sub.as_str(),
-                    "delivery-status" | "disposition-notification" | "feedback-report"
-                ));
-        if disposed
-            || name.is_some()
-            || (!structural && depth > 0)
-            || (main == "message" && !structural)
-        {
+        let is_message = is(main, "message");
+        let structural = is(main, "text")
+            || (is_message
+                && [
+                    "delivery-status",
+                    "disposition-notification",
+                    "feedback-report",
+                ]
+                .iter()
+                .any(|s| is(sub, s)));
+        if disposed || name.is_some() || (!structural && (depth > 0 || is_message)) {
             self.out.push(Attachment {
                 name,
-                content_type: format!("{main}/{sub}"),
+                content_type: format!("{main}/{sub}").to_ascii_lowercase(),
             });
         }
     }
