@@ -238,26 +238,27 @@ fn write_messages(
             }
             Ok(writer.finish()?)
         });
-        for chunk in items.chunks(CHUNK_MESSAGES) {
-            let rows: Vec<MessageRow> = chunk
-                .par_iter()
-                .map(|&(m, i)| {
-                    let w = &work[m];
-                    let slot = &w.selected[i];
-                    let loaded = w.loaded[slot.source]
-                        .as_ref()
-                        .expect("slots only list loaded sources");
-                    let row = process(&w.mailbox, loaded, slot, i as i64 + 1);
-                    progress.advance(1);
-                    row
-                })
-                .collect();
-            bytes += rows.iter().map(|r| r.length as u64).sum::<u64>();
-            failures += rows.iter().filter(|r| r.parse_error.is_some()).count();
+        // Chunk k's batch is built and sent while chunk k+1 is processed, so no worker
+        // waits for the batch builder; the send order stays the chunk order.
+        let send = |rows: Vec<MessageRow>| -> Result<bool, PipelineError> {
             let batch = audit::messages_batch(&run_id, &rows)?;
-            if tx.send(batch).is_err() {
+            Ok(tx.send(batch).is_ok())
+        };
+        let mut pending: Option<Vec<MessageRow>> = None;
+        for chunk in items.chunks(CHUNK_MESSAGES) {
+            let (sent, rows) = rayon::join(
+                || pending.take().map(send).transpose(),
+                || process_chunk(work, chunk, progress),
+            );
+            if sent? == Some(false) {
                 break;
             }
+            bytes += rows.iter().map(|r| r.length as u64).sum::<u64>();
+            failures += rows.iter().filter(|r| r.parse_error.is_some()).count();
+            pending = Some(rows);
+        }
+        if let Some(rows) = pending {
+            send(rows)?;
         }
         drop(tx);
         writer_thread
@@ -266,6 +267,27 @@ fn write_messages(
     })?;
     progress.finish();
     Ok((written, bytes, failures))
+}
+
+/// Processes one chunk of (mailbox, slot) items in parallel, rows in item order.
+fn process_chunk(
+    work: &[MailboxWork],
+    chunk: &[(usize, usize)],
+    progress: &dyn Progress,
+) -> Vec<MessageRow> {
+    chunk
+        .par_iter()
+        .map(|&(m, i)| {
+            let w = &work[m];
+            let slot = &w.selected[i];
+            let loaded = w.loaded[slot.source]
+                .as_ref()
+                .expect("slots only list loaded sources");
+            let row = process(&w.mailbox, loaded, slot, i as i64 + 1);
+            progress.advance(1);
+            row
+        })
+        .collect()
 }
 
 fn mailbox_row(w: &MailboxWork) -> MailboxRow {
