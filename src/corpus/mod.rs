@@ -10,17 +10,13 @@ mod gzip;
 pub mod maildir;
 pub mod mbox;
 mod owners;
+mod sha256_lanes;
 mod source;
-
-/// SHA-256 of a message's stored bytes, lowercase hex: the key `apply` verifies.
-pub fn sha256_hex(stored: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(stored))
-}
 
 pub use discover::{discover, DiscoverOptions};
 pub use error::CorpusError;
 pub use owners::{infer_owner, load_owner_map, OwnerMap};
+pub use sha256_lanes::sha256_many;
 pub use source::{mtime_of, LoadedSource, SourceData};
 
 use std::path::PathBuf;

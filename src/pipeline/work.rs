@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::audit::MessageRow;
-use crate::corpus::{mbox, sha256_hex, LoadedSource, LocatorKind, Mailbox, SourceKind};
+use crate::corpus::{mbox, sha256_many, LoadedSource, LocatorKind, Mailbox, SourceKind};
 use crate::message::date::DateFields;
 use crate::message::inventory;
 
@@ -60,37 +60,73 @@ pub fn stored<'a>(
     }
 }
 
-/// Reads, hashes and parses one message into its row. Never fails: problems are in
-/// the row's `parse_error`.
-pub fn process(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot, ordinal: i64) -> MessageRow {
-    let source = &mailbox.sources[slot.source];
-    let (locator_kind, flags, mbox_quoted) = match &source.kind {
-        SourceKind::Mbox => (LocatorKind::Mbox, None, true),
-        SourceKind::MboxGz => (LocatorKind::MboxGz, None, true),
-        SourceKind::MessageFile { flags } => (LocatorKind::File, flags.clone(), false),
+/// One message to process: where it is and its position in the mailbox's scan order.
+pub struct Job<'a> {
+    pub mailbox: &'a Mailbox,
+    pub loaded: &'a LoadedSource,
+    pub slot: &'a Slot,
+    pub ordinal: i64,
+}
+
+/// Reads, hashes and parses a group of messages into their rows, in order. The group's
+/// messages are hashed together (see `corpus::sha256_many`). Never fails: problems are
+/// in the rows' `parse_error`.
+pub fn process_group(jobs: &[Job]) -> Vec<MessageRow> {
+    let stored: Vec<std::io::Result<Stored>> = jobs
+        .iter()
+        .map(|j| stored(j.mailbox, j.loaded, j.slot))
+        .collect();
+    let readable: Vec<&[u8]> = stored.iter().flatten().map(Stored::bytes).collect();
+    let mut digests = sha256_many(&readable).into_iter();
+    jobs.iter()
+        .zip(&stored)
+        .map(|(job, stored)| {
+            let mut row = locator_row(job);
+            match stored {
+                Ok(s) => {
+                    let digest = digests.next().expect("one digest per readable message");
+                    fill_row(&mut row, job, s.bytes(), &digest);
+                }
+                Err(e) => {
+                    let path = &job.mailbox.sources[job.slot.source].path;
+                    row.parse_error = Some(format!("cannot read {}: {e}", path.display()));
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+/// The columns known before the message is read.
+fn locator_row(job: &Job) -> MessageRow {
+    let source = &job.mailbox.sources[job.slot.source];
+    let (locator_kind, flags) = match &source.kind {
+        SourceKind::Mbox => (LocatorKind::Mbox, None),
+        SourceKind::MboxGz => (LocatorKind::MboxGz, None),
+        SourceKind::MessageFile { flags } => (LocatorKind::File, flags.clone()),
     };
-    let mut row = MessageRow {
-        mailbox: mailbox.id.clone(),
+    MessageRow {
+        mailbox: job.mailbox.id.clone(),
         folder: source.folder.clone(),
-        ordinal,
+        ordinal: job.ordinal,
         locator_kind: locator_kind.as_str(),
         path: source.path.to_string_lossy().into_owned(),
-        offset: slot.range.as_ref().map_or(0, |r| r.start as i64),
+        offset: job.slot.range.as_ref().map_or(0, |r| r.start as i64),
         maildir_flags: flags,
         ..MessageRow::default()
-    };
-    let stored = match stored(mailbox, loaded, slot) {
-        Ok(s) => s,
-        Err(e) => {
-            row.parse_error = Some(format!("cannot read {}: {e}", source.path.display()));
-            return row;
-        }
-    };
-    let bytes = stored.bytes();
+    }
+}
+
+/// The columns that come from the stored bytes.
+fn fill_row(row: &mut MessageRow, job: &Job, bytes: &[u8], digest: &[u8; 32]) {
+    let mbox_quoted = !matches!(
+        job.mailbox.sources[job.slot.source].kind,
+        SourceKind::MessageFile { .. }
+    );
     row.length = bytes.len() as i64;
-    row.sha256 = sha256_hex(bytes);
+    row.sha256 = hex::encode(digest);
     let view = mbox::parsed_view(bytes, mbox_quoted);
-    let inv = inventory(&view.bytes, view.envelope.as_ref(), loaded.mtime);
+    let inv = inventory(&view.bytes, view.envelope.as_ref(), job.loaded.mtime);
     row.size = view.bytes.len() as i64;
     row.envelope_sender = view.envelope.map(|e| e.sender);
     row.message_id = inv.message_id;
@@ -108,7 +144,6 @@ pub fn process(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot, ordinal: i
         .collect();
     row.attachment_names = inv.attachments.into_iter().map(|a| a.name).collect();
     row.parse_error = inv.parse_error;
-    row
 }
 
 /// The date `--limit` orders by, read from the header block only (no full parse).
