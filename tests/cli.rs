@@ -202,6 +202,32 @@ fn unreadable_entries_are_reported_and_the_run_goes_on() {
 }
 
 #[test]
+fn a_message_file_that_fails_to_read_is_a_row_and_a_mailbox_error() {
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("export");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(testdata().join("eml/folder/a.eml"), folder.join("a.eml")).unwrap();
+    // Reading /proc/self/mem from offset 0 fails with EIO even for root.
+    std::os::unix::fs::symlink("/proc/self/mem", folder.join("b.eml")).unwrap();
+    let run = scan(&work.path().join("audit"), &[folder.to_str().unwrap()]);
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    let m = run.messages();
+    assert_eq!(m.len(), 2, "the unreadable message is still a row");
+    let bad = m.iter().find(|x| x.path.ends_with("b.eml")).unwrap();
+    assert!(
+        bad.parse_error.as_deref().unwrap().contains("cannot read"),
+        "{bad:?}"
+    );
+    assert_eq!(bad.sha256, "");
+    assert!(run.mailboxes()[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("b.eml"));
+    assert!(run.stderr().contains("b.eml"), "{}", run.stderr());
+}
+
+#[test]
 fn help_explains_paths_and_exit_status() {
     let output = mailsweep(&["scan", "--help"]);
     let help = String::from_utf8_lossy(&output.stdout);

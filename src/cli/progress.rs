@@ -34,6 +34,4 @@ impl Progress for Bar {
     fn advance(&self, n: u64) {
         self.0.inc(n);
     }
-
-    fn finish(&self) {}
 }

@@ -139,10 +139,8 @@ enum FileKind {
 
 /// Index, metadata and hidden files of mail clients, by name: never mail.
 fn is_not_mail_name(name: &str) -> bool {
-    const NOT_MAIL: [&str; 8] = [
-        "dovecot-uidlist",
-        "dovecot-keywords",
-        "dovecot-uidvalidity",
+    const NOT_MAIL: [&str; 6] = [
+        "maildirsize",
         "subscriptions",
         "maildirfolder",
         "table_of_contents",
@@ -152,7 +150,7 @@ fn is_not_mail_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with('.')
         || lower.ends_with(".msf")
-        || lower.starts_with("dovecot.index")
+        || lower.starts_with("dovecot")
         || lower.starts_with("courierimap")
         || NOT_MAIL.contains(&lower.as_str())
 }
@@ -187,7 +185,7 @@ fn holds_several_messages(path: &Path) -> bool {
     }
     // SAFETY: read-only mapping; a file changed under us only changes what we sniff.
     match unsafe { memmap2::Mmap::map(&file) } {
-        Ok(map) => mbox::split(&map).len() > 1,
+        Ok(map) => mbox::holds_several_messages(&map),
         Err(_) => false,
     }
 }
@@ -468,30 +466,92 @@ fn thunderbird_mailbox(store: &Path, id: &str) -> Mailbox {
     mailbox
 }
 
-/// Every file of a Thunderbird store but its indexes is an mbox folder (even an empty
-/// one); `Name.sbd/` holds the sub-folders of folder `Name`.
+/// Every mbox file of a Thunderbird store is a folder (even an empty one); `Name.sbd/`
+/// holds the sub-folders of folder `Name`.
 fn add_thunderbird_dir(dir: &Path, prefix: &str, mailbox: &mut Mailbox) {
     let listing = list_dir(dir, &mut mailbox.errors);
     for file in &listing.files {
-        if is_not_mail_name(&name_of(file)) {
+        let name = name_of(file);
+        let gz = name.ends_with(".gz");
+        // Folder files are mboxes (empty, or starting with a `From ` line); the store
+        // also holds filter rules, POP state and logs, which are not mail.
+        if is_not_mail_name(&name) || !(gz || is_empty_or_mbox(file)) {
             continue;
         }
-        let folder = join_id(prefix, &name_of(file));
+        let folder = join_id(prefix, &name);
         mailbox.folders.push(folder.clone());
-        let kind = if name_of(file).ends_with(".gz") {
-            SourceKind::MboxGz
-        } else {
-            SourceKind::Mbox
-        };
         mailbox.sources.push(Source {
             folder,
             path: file.clone(),
-            kind,
+            kind: if gz {
+                SourceKind::MboxGz
+            } else {
+                SourceKind::Mbox
+            },
         });
     }
     for sub in &listing.dirs {
-        let name = name_of(sub);
-        let folder = join_id(prefix, name.strip_suffix(".sbd").unwrap_or(&name));
-        add_thunderbird_dir(sub, &folder, mailbox);
+        // `Name.sbd/` holds sub-folders; other directories (`*.mozmsgs/`) are not mail.
+        if let Some(folder) = name_of(sub).strip_suffix(".sbd") {
+            add_thunderbird_dir(sub, &join_id(prefix, folder), mailbox);
+        }
+    }
+}
+
+/// Whether a file is empty or starts with `From ` (read: 5 bytes).
+fn is_empty_or_mbox(path: &Path) -> bool {
+    let mut head = [0u8; 5];
+    match fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head)) {
+        Ok(0) => true,
+        Ok(n) => n == 5 && &head == b"From ",
+        Err(_) => true, // kept, so that the read error is reported on the mailbox
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_metadata_is_not_mail() {
+        for name in [
+            "maildirsize",
+            "dovecot.list.index.log",
+            "dovecot-uidlist",
+            "Inbox.msf",
+            ".DS_Store",
+        ] {
+            assert!(is_not_mail_name(name), "{name}");
+        }
+        assert!(!is_not_mail_name("1700000001.M1P1.host:2,S"));
+    }
+
+    #[test]
+    fn thunderbird_store_takes_only_mbox_files_and_sbd_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path();
+        std::fs::write(
+            store.join("Inbox"),
+            "From - Mon Feb 01 08:01:00 2010\nSubject: x\n\nbody\n",
+        )
+        .unwrap();
+        std::fs::write(
+            store.join("Inbox.msf"),
+            "// <!-- <mdb:mork:z v=\"1.4\"/> -->",
+        )
+        .unwrap();
+        std::fs::write(store.join("Trash"), "").unwrap();
+        std::fs::write(store.join("msgFilterRules.dat"), "version=\"9\"\n").unwrap();
+        std::fs::create_dir(store.join("Inbox.mozmsgs")).unwrap();
+        std::fs::write(store.join("Inbox.mozmsgs/x.wdseml"), "junk").unwrap();
+        std::fs::create_dir(store.join("Inbox.sbd")).unwrap();
+        std::fs::write(
+            store.join("Inbox.sbd/Work"),
+            "From - Mon Feb 01 08:01:00 2010\n\nx\n",
+        )
+        .unwrap();
+        let mailbox = thunderbird_mailbox(store, "profile");
+        assert_eq!(mailbox.folders, ["Inbox", "Trash", "Inbox/Work"]);
+        assert!(mailbox.errors.is_empty());
     }
 }

@@ -16,10 +16,11 @@
 //! splits a message.
 //! LF, CRLF and CR-only line endings are recognised.
 //!
-//! **Parsed view.** The `From ` line and the trailing separator line are cut, CR-only
-//! line ends become LF, and `>From ` quoting (mboxo and mboxrd: `>+From ` loses one `>`)
-//! is undone. The view borrows the stored bytes unless one of these needs a copy; the
-//! stored bytes are never changed.
+//! **Parsed view.** The `From ` line and (for mbox messages) the trailing separator line
+//! are cut and CR-only line ends become LF; `ParsedView::unquoted` undoes `>From `
+//! quoting (mboxo and mboxrd: `>+From ` loses one `>`) for readers of body text. The view
+//! borrows the stored bytes unless one of these needs a copy; the stored bytes are never
+//! changed.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -78,6 +79,22 @@ pub fn split(data: &[u8]) -> Vec<Range<usize>> {
         ranges.push(start..end);
     }
     ranges
+}
+
+/// Whether an mbox-looking file holds more than one message: it starts with a separator
+/// and has a second one. Stops at the second separator (a content sniff, not a split).
+pub fn holds_several_messages(data: &[u8]) -> bool {
+    let ending = detect_line_ending(data);
+    if !is_separator(data, 0, ending) {
+        return false;
+    }
+    let terminator = if ending == LineEnding::Cr {
+        b'\r'
+    } else {
+        b'\n'
+    };
+    let needle = [terminator, b'F', b'r', b'o', b'm', b' '];
+    memmem::find_iter(data, &needle).any(|hit| is_separator(data, hit + 1, ending))
 }
 
 /// Byte offsets of every separator line, in file order.
@@ -192,6 +209,9 @@ fn terminator_len(data: &[u8], at: usize) -> usize {
     }
 }
 
+/// Longest `From ` line read as an envelope.
+const MAX_FROM_LINE: usize = 1024;
+
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
@@ -212,6 +232,11 @@ pub fn parse_from_line(line: &[u8]) -> Option<Envelope> {
 /// ends the line and starts with a weekday, a month or an ISO date; what comes before
 /// is the sender, which may hold spaces (`user@[10.0.0.1] [host]`).
 fn envelope_parts(line: &[u8]) -> Option<(&[u8], i64)> {
+    // Real envelope lines are short; a long one is prose, and bounding it keeps the
+    // search for the date's start (quadratic in the number of words) cheap.
+    if line.len() > MAX_FROM_LINE {
+        return None;
+    }
     let rest = line.strip_prefix(b"From ")?;
     let mut start = 0;
     while start < rest.len() {
@@ -367,12 +392,13 @@ impl ParsedView<'_> {
     }
 }
 
-/// The view of a stored message. `mbox_quoted`: the bytes come from an mbox, whose
-/// body lines may be `>From `-quoted; Maildir and `.eml` files never are.
+/// The view of a stored message. `mbox_quoted`: the bytes come from an mbox, which ends
+/// them with a separator line and may `>From `-quote body lines; Maildir and `.eml` files
+/// do neither.
 pub fn parsed_view(stored: &[u8], mbox_quoted: bool) -> ParsedView<'_> {
     let mut envelope = None;
     let mut body = stored;
-    let mut ending = detect_line_ending(stored);
+    let ending;
     if stored.starts_with(b"From ") {
         let line = line_at(stored, 0);
         // The envelope line's own terminator tells how this message ends its lines.
@@ -388,8 +414,13 @@ pub fn parsed_view(stored: &[u8], mbox_quoted: bool) -> ParsedView<'_> {
             date: None,
         }));
         body = &stored[line.len() + terminator_len(stored, line.len())..];
+    } else {
+        ending = detect_line_ending(stored);
     }
-    body = strip_separator_line(body, ending);
+    // Only mbox writers add a separator line; a message file keeps all its bytes.
+    if mbox_quoted {
+        body = strip_separator_line(body, ending);
+    }
     let bytes = if ending == LineEnding::Cr {
         Cow::Owned(cr_to_lf(body))
     } else {
@@ -528,6 +559,33 @@ mod tests {
         let ranges = split(data);
         assert_eq!(ranges.len(), 2);
         assert!(data[ranges[1].clone()].starts_with(b"From \nSubject: 2"));
+    }
+
+    #[test]
+    fn a_long_from_line_is_not_an_envelope_and_costs_little() {
+        let mut line = b"From ".to_vec();
+        line.extend(b"Mon ".repeat(100_000));
+        assert!(parse_from_line(&line).is_none());
+    }
+
+    #[test]
+    fn sniff_stops_at_the_second_separator() {
+        assert!(holds_several_messages(b"From a Thu Nov 14 12:00:00 2005\nS: 1\n\nx\n\nFrom b Thu Nov 14 12:00:00 2005\nS: 2\n\ny\n"));
+        assert!(!holds_several_messages(
+            b"From a Thu Nov 14 12:00:00 2005\nS: 1\n\nFrom here on\n"
+        ));
+        assert!(!holds_several_messages(b"S: 1\n\nx\n"));
+    }
+
+    #[test]
+    fn message_files_keep_their_trailing_blank_line() {
+        assert_eq!(parsed_view(b"S: 1\n\nx\n\n", false).bytes.len(), 9);
+        assert_eq!(
+            parsed_view(b"From a Thu Nov 14 12:00:00 2005\nS: 1\n\nx\n\n", true)
+                .bytes
+                .len(),
+            8
+        );
     }
 
     #[test]

@@ -133,6 +133,16 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
         if at != 0 && body[at - 1] != b'\n' {
             continue;
         }
+        // The boundary must end the line (or be the closing `--boundary--`): with
+        // boundary `b`, a line `--b2` belongs to a nested multipart, not to this one.
+        let after = &body[search_from..];
+        let rest = after
+            .iter()
+            .position(|&c| c != b' ' && c != b'\t')
+            .map_or(&[][..], |i| &after[i..]);
+        if !(after.starts_with(b"--") || rest.is_empty() || rest[0] == b'\r' || rest[0] == b'\n') {
+            continue;
+        }
         if let Some(start) = current.take() {
             parts.push(trim_line_end(&body[start..at.saturating_sub(1).max(start)]));
         }
@@ -173,6 +183,14 @@ mod tests {
         let parts = split_multipart(b"--b\nA: 1\n\none\n--b\nA: 2\n\ntw", b"b");
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[1], b"A: 2\n\ntw");
+    }
+
+    #[test]
+    fn a_longer_boundary_is_not_a_delimiter() {
+        let body = b"--b\nContent-Type: multipart/mixed; boundary=b2\n\n--b2\nA: 1\n\nx\n--b2--\n--b\nA: 2\n\ny\n--b--\n";
+        let parts = split_multipart(body, b"b");
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].ends_with(b"--b2--"));
     }
 
     #[test]

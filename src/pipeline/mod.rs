@@ -22,7 +22,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 
 pub use error::PipelineError;
-pub use progress::{NoProgress, Progress};
+pub use progress::Progress;
 pub use work::{process_group, slots, Job, Slot};
 
 use crate::audit::{self, MailboxRow, MessageRow, RunDir, RunRow, TableWriter};
@@ -84,7 +84,12 @@ pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummar
         select_newest(&mut work, limit, progress);
     }
 
-    let (messages, bytes, parse_failures) = write_messages(&run_dir, &work, progress)?;
+    let written = write_messages(&run_dir, &work, progress)?;
+    for (w, errors) in work.iter_mut().zip(written.read_errors) {
+        w.errors.extend(errors);
+    }
+    let (messages, bytes, parse_failures) =
+        (written.messages, written.bytes, written.parse_failures);
 
     let mailbox_rows: Vec<MailboxRow> = work.iter().map(mailbox_row).collect();
     audit::write_table(
@@ -180,7 +185,6 @@ fn load_all(mailboxes: Vec<Mailbox>, progress: &dyn Progress) -> Vec<MailboxWork
             }
         })
         .collect();
-    progress.finish();
     work
 }
 
@@ -213,16 +217,14 @@ fn select_newest(work: &mut [MailboxWork], limit: usize, progress: &dyn Progress
         order.truncate(limit);
         w.selected = order.into_iter().map(|i| w.selected[i].clone()).collect();
     }
-    progress.finish();
 }
 
 /// Processes every selected message and streams the rows to `messages.parquet`.
-/// Returns (messages, stored bytes, parse failures).
 fn write_messages(
     run_dir: &RunDir,
     work: &[MailboxWork],
     progress: &dyn Progress,
-) -> Result<(usize, u64, usize), PipelineError> {
+) -> Result<Written, PipelineError> {
     let items: Vec<(usize, usize)> = work
         .iter()
         .enumerate()
@@ -231,20 +233,26 @@ fn write_messages(
     progress.start("scanning messages", items.len() as u64);
     let mut writer = TableWriter::create(&run_dir.table("messages"), audit::messages_schema())?;
     let run_id = run_dir.run_id.clone();
-    let (tx, rx) = sync_channel::<arrow_array::RecordBatch>(CHANNEL_BATCHES);
+    // `None` ends the table: a channel closed without it (a worker panicked) leaves the
+    // `.partial` file unrenamed instead of passing a truncated table off as complete.
+    let (tx, rx) = sync_channel::<Option<arrow_array::RecordBatch>>(CHANNEL_BATCHES);
+    let mut read_errors: Vec<Vec<String>> = vec![Vec::new(); work.len()];
     let (mut bytes, mut failures) = (0u64, 0usize);
     let written = std::thread::scope(|scope| -> Result<usize, PipelineError> {
         let writer_thread = scope.spawn(move || -> Result<usize, PipelineError> {
             for batch in rx {
-                writer.write(&batch)?;
+                match batch {
+                    Some(batch) => writer.write(&batch)?,
+                    None => return Ok(writer.finish()?),
+                }
             }
-            Ok(writer.finish()?)
+            Err(PipelineError::WriterLost)
         });
         // Chunk k's batch is built and sent while chunk k+1 is processed, so no worker
         // waits for the batch builder; the send order stays the chunk order.
         let send = |rows: Vec<MessageRow>| -> Result<bool, PipelineError> {
             let batch = audit::messages_batch(&run_id, &rows)?;
-            Ok(tx.send(batch).is_ok())
+            Ok(tx.send(Some(batch)).is_ok())
         };
         let mut pending: Option<Vec<MessageRow>> = None;
         for chunk in items.chunks(CHUNK_MESSAGES) {
@@ -257,18 +265,40 @@ fn write_messages(
             }
             bytes += rows.iter().map(|r| r.length as u64).sum::<u64>();
             failures += rows.iter().filter(|r| r.parse_error.is_some()).count();
+            // Only a message that could not be read has no hash: its mailbox is then
+            // not read in full, which the mailbox table and the exit status must say.
+            for (&(m, _), row) in chunk.iter().zip(&rows) {
+                if row.sha256.is_empty() {
+                    read_errors[m].extend(row.parse_error.clone());
+                }
+            }
             pending = Some(rows);
         }
         if let Some(rows) = pending {
             send(rows)?;
         }
+        // A writer that already failed reports its error through join.
+        let _ = tx.send(None);
         drop(tx);
         writer_thread
             .join()
             .map_err(|_| PipelineError::WriterLost)?
     })?;
-    progress.finish();
-    Ok((written, bytes, failures))
+    Ok(Written {
+        messages: written,
+        bytes,
+        parse_failures: failures,
+        read_errors,
+    })
+}
+
+/// What writing `messages.parquet` did.
+struct Written {
+    messages: usize,
+    bytes: u64,
+    parse_failures: usize,
+    /// Per mailbox (in work order): messages that could not be read.
+    read_errors: Vec<Vec<String>>,
 }
 
 /// Processes one chunk of (mailbox, slot) items in parallel, rows in item order. Each

@@ -137,12 +137,11 @@ fn fill_row(row: &mut MessageRow, job: &Job, bytes: &[u8], digest: &[u8; 32]) {
     row.to = inv.to;
     row.cc = inv.cc;
     row.subject = inv.subject;
-    row.attachment_types = inv
+    (row.attachment_names, row.attachment_types) = inv
         .attachments
-        .iter()
-        .map(|a| a.content_type.clone())
-        .collect();
-    row.attachment_names = inv.attachments.into_iter().map(|a| a.name).collect();
+        .into_iter()
+        .map(|a| (a.name, a.content_type))
+        .unzip();
     row.parse_error = inv.parse_error;
 }
 
