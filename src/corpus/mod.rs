@@ -17,7 +17,7 @@ pub use discover::{discover, DiscoverOptions};
 pub use error::CorpusError;
 pub use owners::{infer_owner, load_owner_map, OwnerMap};
 pub use sha256_lanes::sha256_many;
-pub use source::{mtime_of, LoadedSource, SourceData};
+pub use source::LoadedSource;
 
 use std::path::PathBuf;
 
@@ -60,6 +60,14 @@ pub enum SourceKind {
     MboxGz,
     /// A file holding exactly one message; Maildir flags when the name carries them.
     MessageFile { flags: Option<String> },
+}
+
+impl SourceKind {
+    /// Whether the source is an mbox (plain or gzip), whose messages end with a
+    /// separator line and may have `>From `-quoted body lines.
+    pub fn is_mbox(&self) -> bool {
+        !matches!(self, Self::MessageFile { .. })
+    }
 }
 
 /// One file of a mailbox, in one named folder.

@@ -207,13 +207,8 @@ fn select_newest(work: &mut [MailboxWork], limit: usize, progress: &dyn Progress
             })
             .collect();
         let mut order: Vec<usize> = (0..w.selected.len()).collect();
-        order.sort_by_key(|&i| {
-            (
-                std::cmp::Reverse(dates[i].map_or(i64::MIN, |d| d)),
-                dates[i].is_none(),
-                i,
-            )
-        });
+        // Stable: ties keep storage order.
+        order.sort_by_key(|&i| (dates[i].is_none(), std::cmp::Reverse(dates[i])));
         order.truncate(limit);
         w.selected = order.into_iter().map(|i| w.selected[i].clone()).collect();
     }

@@ -1,6 +1,7 @@
 //! The unit of parallel work: one message slot of one mailbox, and what processing it
 //! yields (a `messages` row).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::audit::MessageRow;
@@ -35,28 +36,14 @@ pub fn slots(mailbox: &Mailbox, loaded: &[Option<LoadedSource>]) -> Vec<Slot> {
 }
 
 /// The stored bytes of a slot: borrowed from the mapping, or read from its file.
-pub enum Stored<'a> {
-    Mapped(&'a [u8]),
-    Read(Vec<u8>),
-}
-
-impl Stored<'_> {
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            Stored::Mapped(b) => b,
-            Stored::Read(v) => v,
-        }
-    }
-}
-
 pub fn stored<'a>(
     mailbox: &Mailbox,
     loaded: &'a LoadedSource,
     slot: &Slot,
-) -> std::io::Result<Stored<'a>> {
+) -> std::io::Result<Cow<'a, [u8]>> {
     match &slot.range {
-        Some(r) => Ok(Stored::Mapped(&loaded.mapped()[r.clone()])),
-        None => std::fs::read(&mailbox.sources[slot.source].path).map(Stored::Read),
+        Some(r) => Ok(Cow::Borrowed(&loaded.mapped()[r.clone()])),
+        None => std::fs::read(&mailbox.sources[slot.source].path).map(Cow::Owned),
     }
 }
 
@@ -72,11 +59,11 @@ pub struct Job<'a> {
 /// messages are hashed together (see `corpus::sha256_many`). Never fails: problems are
 /// in the rows' `parse_error`.
 pub fn process_group(jobs: &[Job]) -> Vec<MessageRow> {
-    let stored: Vec<std::io::Result<Stored>> = jobs
+    let stored: Vec<std::io::Result<Cow<[u8]>>> = jobs
         .iter()
         .map(|j| stored(j.mailbox, j.loaded, j.slot))
         .collect();
-    let readable: Vec<&[u8]> = stored.iter().flatten().map(Stored::bytes).collect();
+    let readable: Vec<&[u8]> = stored.iter().flatten().map(|s| &**s).collect();
     let mut digests = sha256_many(&readable).into_iter();
     jobs.iter()
         .zip(&stored)
@@ -85,7 +72,7 @@ pub fn process_group(jobs: &[Job]) -> Vec<MessageRow> {
             match stored {
                 Ok(s) => {
                     let digest = digests.next().expect("one digest per readable message");
-                    fill_row(&mut row, job, s.bytes(), &digest);
+                    fill_row(&mut row, job, s, &digest);
                 }
                 Err(e) => {
                     let path = &job.mailbox.sources[job.slot.source].path;
@@ -119,10 +106,7 @@ fn locator_row(job: &Job) -> MessageRow {
 
 /// The columns that come from the stored bytes.
 fn fill_row(row: &mut MessageRow, job: &Job, bytes: &[u8], digest: &[u8; 32]) {
-    let mbox_quoted = !matches!(
-        job.mailbox.sources[job.slot.source].kind,
-        SourceKind::MessageFile { .. }
-    );
+    let mbox_quoted = job.mailbox.sources[job.slot.source].kind.is_mbox();
     row.length = bytes.len() as i64;
     row.sha256 = hex::encode(digest);
     let view = mbox::parsed_view(bytes, mbox_quoted);
@@ -148,11 +132,7 @@ fn fill_row(row: &mut MessageRow, job: &Job, bytes: &[u8], digest: &[u8; 32]) {
 /// The date `--limit` orders by, read from the header block only (no full parse).
 pub fn probe_date(mailbox: &Mailbox, loaded: &LoadedSource, slot: &Slot) -> Option<i64> {
     let stored = stored(mailbox, loaded, slot).ok()?;
-    let quoted = !matches!(
-        mailbox.sources[slot.source].kind,
-        SourceKind::MessageFile { .. }
-    );
-    let view = mbox::parsed_view(stored.bytes(), quoted);
+    let view = mbox::parsed_view(&stored, mailbox.sources[slot.source].kind.is_mbox());
     DateFields::scan(&view.bytes)
         .resolve(view.envelope.as_ref(), loaded.mtime)
         .map(|d| d.0)
