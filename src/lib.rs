@@ -8,4 +8,6 @@ pub mod audit;
 pub mod cli;
 pub mod corpus;
 pub mod message;
+pub mod notify;
 pub mod pipeline;
+pub mod search;

@@ -7,6 +7,7 @@
 pub mod date;
 pub mod headers;
 pub mod mime;
+pub mod zip;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

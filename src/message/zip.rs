@@ -1,0 +1,1 @@
+//! Zip attachments: member names and contents, within caps against zip bombs.

@@ -1,0 +1,1 @@
+//! Notify: the plain-text summary mail sent over SMTP when a run ends.

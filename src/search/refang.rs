@@ -1,0 +1,1 @@
+//! Refanging values as responders paste them.

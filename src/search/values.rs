@@ -1,0 +1,1 @@
+//! Loading search values from the command line, CSV files and uploaded files.
