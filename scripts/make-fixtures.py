@@ -9,8 +9,8 @@ Python 3.11+, standard library only.  Deterministic: running it twice yields
 byte-identical files (gzip is written with mtime=0 and no file name).
 
 Idempotent and conservative: it deletes and recreates ONLY the entries it owns
-(see OWNED_DIRS / OWNED_FILES below) inside the target directory, never
-anything else.
+(see OWNED_DIRS / OWNED_FILES below, and `search/`, the search fixtures) inside the
+target directory, never anything else.
 
 Every message here was written for this project; people and hosts are fake and
 use RFC 2606 domains only (example.com / example.org).
@@ -31,11 +31,15 @@ import email.policy
 import email.utils
 import gzip
 import hashlib
+import html
+import io
 import mailbox
 import os
+import quopri
 import shutil
 import sys
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -963,6 +967,556 @@ def readme(root: Path, obs: list[str]) -> str:
     return "\n".join(L)
 
 
+# --------------------------------------------------------------------------- search fixtures
+#
+# testdata/search/: tiny messages for `mailsweep search`, one directory (= one mailbox of
+# .eml files) per search kind, plus one mbox for the envelope sender and the `--file`
+# samples. Every searched value is written ENCODED (base64, quoted-printable, RFC 2047,
+# RFC 2231, HTML entities, zip, attached messages, link wrappers), so it is found only
+# by a tool that decodes; each directory also holds near misses that must NOT match.
+# These files are independent of FIXTURES/FILES above (own manifest, own README section)
+# and the whole `search/` directory is owned (deleted and recreated) by this section.
+
+SEARCH_ROOT = "search"
+SEARCH_FILES: dict[str, bytes] = {}          # path relative to testdata/search/ -> bytes
+SEARCH_DOCS: list[tuple[str, str]] = []      # (path, what it tests), in README order
+# (path, text): text that must NOT be in the stored bytes (case-insensitive) but must be
+# in the message as Python's `email` decodes it: proof that it is found only after decoding.
+SEARCH_HIDDEN: list[tuple[str, str]] = []
+
+S_DATE = "Mon, 06 Jan 2025 {:02d}:00:00 +0000"
+ALICE = "Alice Example <alice@example.com>"
+
+# Attachment contents (the files a recipient would save), hashed by the files search.
+DROPPER = b"MZ\x90\x00 mailsweep fixture: a pretend dropper, not a program\n"
+DROPPER_VARIANT = DROPPER[:-2] + b"!\n"      # one byte differs: a different file
+SCRIPT_JS = b"// mailsweep fixture: a pretend script\nWScript.Echo(\"hello\");\n"
+MACRO_DOC = b"\xd0\xcf\x11\xe0 mailsweep fixture: a pretend macro document\n"
+# No final line end: the line end before the boundary belongs to the boundary.
+NOTES_TXT = (b"key=value\nthis line is long enough that the sender's encoder split it "
+             b"with a soft line break\nend")
+TINY_PDF = b"%PDF-1.4\n% mailsweep fixture, not a real PDF\n%%EOF\n"
+# ISO-8859-1 bytes, sent 8bit: the saved file is these bytes, not their UTF-8 conversion.
+LATIN1_TXT = "Gr\u00fc\u00dfe aus K\u00f6ln".encode("latin-1")
+
+
+def sput(rel: str, data: bytes, doc: str, hidden: list[str] = ()) -> None:
+    assert rel not in SEARCH_FILES, rel
+    SEARCH_FILES[rel] = data
+    SEARCH_DOCS.append((rel, doc))
+    SEARCH_HIDDEN.extend((rel, h) for h in hidden)
+
+
+def smsg(n: int, frm: str, subject: str, hdrs: list[tuple[str, str]], body: str,
+         ctype: str = "text/plain; charset=us-ascii", cte: str | None = None,
+         to: str = ALICE) -> str:
+    """One message's text (LF line ends): the usual headers, then `hdrs`, then the body."""
+    top = [("From", frm), ("To", to), ("Subject", subject), ("Date", S_DATE.format(n)),
+           ("Message-ID", f"<s{n:02d}.search@example.com>"), ("MIME-Version", "1.0")]
+    top += list(hdrs) + [("Content-Type", ctype)]
+    if cte:
+        top.append(("Content-Transfer-Encoding", cte))
+    return Msg(hdrs=top, body=body).text()
+
+
+def b64(data: bytes) -> str:
+    return base64.encodebytes(data).decode()
+
+
+def qp(lines: list[str], decoded: str) -> str:
+    """Hand-written quoted-printable lines, checked: <= 76 chars each, decode to `decoded`."""
+    for line in lines:
+        assert len(line) <= 76, line
+    text = "\n".join(lines) + "\n"
+    assert quopri.decodestring(text.encode()).decode("utf-8") == decoded, \
+        quopri.decodestring(text.encode())
+    return text
+
+
+def mixed(boundary: str, parts: list[str]) -> str:
+    """A multipart body: each part is `headers\\n\\nbody` (ending in a line end)."""
+    return "".join(f"--{boundary}\n{p}" for p in parts) + f"--{boundary}--\n"
+
+
+def stored_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip (stored, fixed times and attributes): byte-identical on every run."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 6, 9, 0, 0))
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+KW_ZIP = stored_zip([("payroll_update.js", b"// mailsweep fixture\n"),
+                     ("readme.txt", b"mailsweep fixture\n")])
+FILES_ZIP = stored_zip([("invoice.js", SCRIPT_JS), ("update.exe", DROPPER)])
+
+
+# ---- keywords/ -----------------------------------------------------------------------
+def sx_keywords() -> None:
+    d = "keywords"
+    body = "helpdesk portal: your mailbox is almost full.\nSign in again to keep receiving mail.\n"
+    sput(f"{d}/kw01-base64-body.eml", eol(smsg(
+        1, "IT Service <it@example.com>", "Mailbox quota", [], b64(body.encode()),
+        ctype="text/plain; charset=utf-8", cte="base64"), "\n"),
+        "text/plain body in base64: `helpdesk portal` (body_text, part 1); the stored base64 "
+        "`aGVscGRlc2sgcG9ydGFs` is the keyword's own encoding (searching it must find nothing)",
+        ["helpdesk portal"])
+    assert base64.b64encode(b"helpdesk portal").decode() == "aGVscGRlc2sgcG9ydGFs"
+    sput(f"{d}/kw02-qp-soft-break.eml", eol(smsg(
+        2, "Billing <billing@example.com>", "Payment reminder", [],
+        qp(["Please find the overdue inv=",
+            "oice attached =E2=80=94 payment is due on Friday."],
+           "Please find the overdue invoice attached \u2014 payment is due on Friday.\n"),
+        ctype="text/plain; charset=utf-8", cte="quoted-printable"), "\r\n"),
+        "CRLF; quoted-printable body whose soft line break (`inv=` CRLF `oice`) splits `invoice` "
+        "(body_text, part 1; a whole word)", ["invoice"])
+    sput(f"{d}/kw03-subject-b.eml", eol(smsg(
+        3, "HR <hr@example.com>", "=?UTF-8?B?UXVhcnRlcmx5IGJvbnVzIHNjaGVkdWxl?=", [],
+        "Details follow next week.\n"), "\n"),
+        "RFC 2047 B subject `Quarterly bonus schedule`: `bonus schedule` (subject, path empty)",
+        ["bonus schedule"])
+    sput(f"{d}/kw04-subject-q.eml", eol(smsg(
+        4, "Buchhaltung <buchhaltung@example.com>",
+        "=?UTF-8?Q?Zahlung_=C3=BCberf=C3=A4llig=3A?=\n =?UTF-8?Q?_letzte_Mahnung?=", [],
+        "Bitte sofort zahlen.\n"), "\n"),
+        "RFC 2047 Q subject, folded over two encoded words: `Zahlung überfällig: letzte Mahnung`; "
+        "searched as `ÜBERFÄLLIG` (Unicode case folding)", ["überfällig", "letzte mahnung"])
+    sput(f"{d}/kw05-html-entities.eml", eol(smsg(
+        5, "Security <security@example.com>", "Action required", [],
+        mixed("kw05-alt", [
+            "Content-Type: text/plain; charset=us-ascii\n\nConfirm your credentials at once.\n\n",
+            "Content-Type: text/html; charset=us-ascii\n\n"
+            "<html><body><p>Confirm your &#112;assword at once.</p>"
+            "<p>Send the wire&nbsp;transfer today.</p></body></html>\n\n"]),
+        ctype='multipart/alternative; boundary="kw05-alt"'), "\n"),
+        "multipart/alternative; the HTML part writes `&#112;assword` and `wire&nbsp;transfer`: "
+        "`password` and the phrase `wire transfer` are found in body_html, part 2 (not in the text "
+        "part 1)", ["password", "wire transfer"])
+    sput(f"{d}/kw06-wrapped-phrase.eml", eol(smsg(
+        6, "Finance <finance@example.com>", "Before Friday", [],
+        "Hi,\n\nplease arrange the wire\ntransfer before Friday. The last WIRE\n   TRANSFER was late.\n"),
+        "\n"),
+        "the phrase `wire transfer` wrapped across body lines, twice (once upper case, indented): "
+        "body_text, part 1, 2 occurrences", ["wire transfer"])
+    sput(f"{d}/kw07-rfc2231-name.eml", eol(smsg(
+        7, "Buchhaltung <buchhaltung@example.com>", "Dokument", [],
+        mixed("kw07-mix", [
+            "Content-Type: text/plain; charset=us-ascii\n\nSee the attached document.\n\n",
+            "Content-Type: application/pdf\n"
+            "Content-Disposition: attachment;\n filename*0*=UTF-8''Rechnung%20;\n filename*1*=M%C3%A4rz.pdf\n"
+            "Content-Transfer-Encoding: base64\n\n" + b64(TINY_PDF)]),
+        ctype='multipart/mixed; boundary="kw07-mix"'), "\n"),
+        "attachment name in RFC 2231 form with continuations and UTF-8 "
+        "(`filename*0*=UTF-8''Rechnung%20; filename*1*=M%C3%A4rz.pdf`): `Rechnung März.pdf`, "
+        "attachment_name, part 2", ["rechnung märz"])
+    sput(f"{d}/kw08-zip-member.eml", eol(smsg(
+        8, "Payroll <payroll@example.com>", "Payroll tool", [],
+        mixed("kw08-mix", [
+            "Content-Type: text/plain; charset=us-ascii\n\nRun the attached update.\n\n",
+            'Content-Type: application/zip; name="bundle.zip"\n'
+            'Content-Disposition: attachment; filename="bundle.zip"\n'
+            "Content-Transfer-Encoding: base64\n\n" + b64(KW_ZIP)]),
+        ctype='multipart/mixed; boundary="kw08-mix"'), "\n"),
+        "base64 zip attachment `bundle.zip` (stored) with members `payroll_update.js`, `readme.txt`: "
+        "`payroll_update` is a member name, attachment_name at `2/bundle.zip/payroll_update.js`",
+        ["payroll_update"])
+    inner = Msg(hdrs=[("From", "Mail Admin <admin@example.org>"), ("To", "Bob Example <bob@example.org>"),
+                      ("Subject", "=?UTF-8?B?UXVhcmFudGluZSBub3RpY2U=?="),
+                      ("Date", "Sun, 05 Jan 2025 08:00:00 +0000"),
+                      ("Message-ID", "<s09-inner.search@example.org>"), ("MIME-Version", "1.0"),
+                      ("Content-Type", "text/plain; charset=utf-8"),
+                      ("Content-Transfer-Encoding", "quoted-printable")],
+                body=qp(["Three messages are held. Re=", "activate your account to release them."],
+                        "Three messages are held. Reactivate your account to release them.\n")).text()
+    sput(f"{d}/kw09-attached-message.eml", eol(smsg(
+        9, "Bob Example <bob@example.org>", "Fwd: look at this", [],
+        mixed("kw09-mix", [
+            "Content-Type: text/plain; charset=us-ascii\n\nForwarded for review.\n\n",
+            "Content-Type: message/rfc822\n\n" + inner + "\n"]),
+        ctype='multipart/mixed; boundary="kw09-mix"'), "\n"),
+        "message/rfc822 at part 2: its B-encoded subject `Quarantine notice` (subject, path `2`) and "
+        "its quoted-printable body `Re=`/`activate` (`reactivate`: body_text, path `2.1`)",
+        ["quarantine notice", "reactivate"])
+    sput(f"{d}/kw10-near-miss.eml", eol(smsg(
+        10, "Billing <billing@example.com>", "Monthly statement", [],
+        "The reinvoiced amounts and the invoices are in the portal.\n"
+        "No wire-transfer today; wiretransfer is not a word.\n"), "\n"),
+        "NEAR MISS: `invoice` only inside longer words (`reinvoiced`, `invoices`: matches without "
+        "--whole-word, 2 occurrences; not with it); `wire-transfer`/`wiretransfer` are not the "
+        "phrase `wire transfer`", [])
+    # Latin-1 bytes, 8bit: the text is found once converted from its charset.
+    sput(f"{d}/kw11-latin1-body.eml", smsg(
+        11, "Buchhaltung <buchhaltung@example.com>", "Zahlung", [],
+        "Die Rechnung ist seit Montag \u00fcberf\u00e4llig.\n",
+        ctype="text/plain; charset=iso-8859-1", cte="8bit").encode("latin-1"),
+        "8bit body in ISO-8859-1 (`\\xfcberf\\xe4llig` as stored): `überfällig` (body_text, part 1)",
+        ["\u00fcberf\u00e4llig"])
+
+
+# ---- links/ --------------------------------------------------------------------------
+def sx_links() -> None:
+    d = "links"
+    html = ('<html><body><p><a href="https://nam02.safelinks.protection.outlook.com/?url='
+            'https%3A%2F%2Fevil.example%2Flogin%3Fuser%3Dbob&amp;data=05%7C02%7Cbob%40example.com'
+            '%7C0%7C0&amp;sdata=Zm9v&amp;reserved=0">Sign in</a></p></body></html>\n')
+    sput(f"{d}/ln01-safelinks.eml", eol(smsg(
+        1, "IT Service <it@example.com>", "Sign in again", [], html,
+        ctype="text/html; charset=us-ascii"), "\n"),
+        "HTML body with a Microsoft Safe Links URL wrapping `https://evil.example/login?user=bob` "
+        "(percent-encoded in `url=`): body_html, part 1")
+    v2v3 = ('<html><body>\n'
+            '<p><a href="https://urldefense.proofpoint.com/v2/url?u=https-3A__evil.example_login_reset'
+            '&amp;d=DwMFaQ&amp;c=abc&amp;r=def&amp;m=ghi&amp;s=jkl&amp;e=">Reset</a></p>\n'
+            '<p><a href="https://urldefense.com/v3/__https://evil.example/login/verify__;!!AbCdEf!GhIjKl$">'
+            'Verify</a></p>\n</body></html>\n')
+    sput(f"{d}/ln02-urldefense.eml", eol(smsg(
+        2, "IT Service <it@example.com>", "Verify your account", [],
+        qp(['<html><body>',
+            '<p><a href=3D"https://urldefense.proofpoint.com/v2/url?u=3Dhttps-3A__evil.=',
+            'example_login_reset&amp;d=3DDwMFaQ&amp;c=3Dabc&amp;r=3Ddef&amp;m=3Dghi&amp;=',
+            's=3Djkl&amp;e=3D">Reset</a></p>',
+            '<p><a href=3D"https://urldefense.com/v3/__https://evil.exa=',
+            'mple/login/verify__;!!AbCdEf!GhIjKl$">Verify</a></p>',
+            '</body></html>'], v2v3),
+        ctype="text/html; charset=us-ascii", cte="quoted-printable"), "\n"),
+        "quoted-printable HTML (soft breaks inside the hosts) with a Proofpoint urldefense v2 URL "
+        "(`u=https-3A__evil.example_login_reset`) and a v3 URL "
+        "(`__https://evil.example/login/verify__;!!…`): 2 links, one body_html row, part 1",
+        ["https://urldefense.com/v3/__https://evil.example/login/verify__"])
+    sput(f"{d}/ln03-text-base64.eml", eol(smsg(
+        3, "Statements <statements@example.com>", "Your statement", [],
+        b64(b"Download the statement: https://files.evil.example/statement.pdf\nThanks.\n"),
+        ctype="text/plain; charset=utf-8", cte="base64"), "\n"),
+        "base64 text body with `https://files.evil.example/statement.pdf` (a subdomain: matches the "
+        "host `evil.example`, not the prefix `https://evil.example/login*`): body_text, part 1",
+        ["files.evil.example"])
+    sput(f"{d}/ln04-list-unsubscribe.eml", eol(smsg(
+        4, "Offers <offers@example.com>", "Weekly offers",
+        [("List-Unsubscribe", "<mailto:unsubscribe@example.com>,\n <https://evil.example/unsubscribe?id=42>"),
+         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
+        "Weekly offers inside. No links in this body.\n"), "\n"),
+        "folded `List-Unsubscribe` header with a mailto and `https://evil.example/unsubscribe?id=42`: "
+        "field header:list-unsubscribe, path empty; the body has no link")
+    sput(f"{d}/ln05-amp-href.eml", eol(smsg(
+        5, "Parcel Service <parcels@example.com>", "Parcel on its way", [],
+        '<html><body><a href="https://evil.example/track?a=1&amp;b=2">Track your parcel</a>'
+        '</body></html>\n', ctype="text/html; charset=us-ascii"), "\n"),
+        "`&amp;` inside an href: the exact URL `https://evil.example/track?a=1&b=2` exists only "
+        "after entity decoding: body_html, part 1", ["https://evil.example/track?a=1&b=2"])
+    sput(f"{d}/ln06-normalised.eml", eol(smsg(
+        6, "IT Service <it@example.com>", "Log in", [],
+        '<html><body><a href="HTTPS://EVIL.EXAMPLE:443/login?next=%2Fhome">Log in</a></body></html>\n',
+        ctype="text/html; charset=us-ascii"), "\n"),
+        "`HTTPS://EVIL.EXAMPLE:443/login?next=%2Fhome`: upper-case scheme and host, default port; "
+        "normalises under `https://evil.example/login*`: body_html, part 1")
+    sput(f"{d}/ln07-google-redirect.eml", eol(smsg(
+        7, "Docs <docs@example.com>", "Shared document", [],
+        "Shared document: https://www.google.com/url?q=https%3A%2F%2Fevil.example%2Flogin%2Fgoogle"
+        "&sa=D&ust=1736150000000000\n"), "\n"),
+        "text body with a Google `/url?q=` redirect to `https://evil.example/login/google`: "
+        "body_text, part 1")
+    sput(f"{d}/ln08-html-attachment.eml", eol(smsg(
+        8, "Bob Example <bob@example.org>", "Page attached", [],
+        mixed("ln08-mix", [
+            "Content-Type: text/plain; charset=us-ascii\n\nSee the attached page.\n\n",
+            'Content-Type: text/html; charset=us-ascii; name="page.html"\n'
+            'Content-Disposition: attachment; filename="page.html"\n'
+            "Content-Transfer-Encoding: base64\n\n"
+            + b64(b'<html><body><a href="https://evil.example/login/attached">Open</a></body></html>\n')]),
+        ctype='multipart/mixed; boundary="ln08-mix"'), "\n"),
+        "base64 HTML attachment `page.html` linking `https://evil.example/login/attached`: "
+        "field attachment_html, part 2", ["evil.example/login/attached"])
+    sput(f"{d}/ln09-near-miss.eml", eol(smsg(
+        9, "Lookalike <news@example.com>", "Lookalikes", [],
+        mixed("ln09-alt", [
+            "Content-Type: text/plain; charset=us-ascii\n\n"
+            "Links: https://notevil.example/login and https://evil.example.com/login\n\n",
+            "Content-Type: text/html; charset=us-ascii\n\n"
+            '<html><body><a href="https://notevil.example/login">a</a> '
+            '<a href="https://evil.example.com/login">b</a> '
+            '<a href="https://login.example/evil.example/login">c</a> '
+            '<a href="https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fnotevil.example'
+            '%2Flogin&amp;reserved=0">d</a></body></html>\n\n']),
+        ctype='multipart/alternative; boundary="ln09-alt"'), "\n"),
+        "NEAR MISS: `notevil.example`, `evil.example.com`, `evil.example` only in a path "
+        "(`https://login.example/evil.example/login`) and Safe Links wrapping `notevil.example`")
+    idn = ('<html><body><a href="https://b\u00fccher.example/angebot">Angebot</a> '
+           '<a href="HTTPS://Shop.Example">Shop</a> '
+           '<a href="https://shop.example/%7Esale">Sale</a></body></html>\n')
+    sput(f"{d}/ln10-normalise.eml", eol(smsg(
+        10, "Shop <shop@example.com>", "Angebote", [],
+        qp(['<html><body><a href=3D"https://b=C3=BCcher.example/angebot">Angebot</a> =',
+            '<a href=3D"HTTPS://Shop.Example">Shop</a> =',
+            '<a href=3D"https://shop.example/%7Esale">Sale</a></body></html>'], idn),
+        ctype="text/html; charset=utf-8", cte="quoted-printable"), "\n"),
+        "quoted-printable UTF-8 HTML: IDN host `bücher.example` (searched as `xn--bcher-kva.example`), "
+        "`HTTPS://Shop.Example` (no path: `https://shop.example/`) and `https://shop.example/%7Esale` "
+        "(= `/~sale`): body_html, part 1", ["b\u00fccher.example"])
+
+
+# ---- files/ --------------------------------------------------------------------------
+def attachment(ctype: str, name: str, data: bytes) -> str:
+    return (f'Content-Type: {ctype}; name="{name}"\n'
+            f'Content-Disposition: attachment; filename="{name}"\n'
+            "Content-Transfer-Encoding: base64\n\n" + b64(data))
+
+
+def sx_files() -> None:
+    d = "files"
+    text = "Content-Type: text/plain; charset=us-ascii\n\n{}\n\n"
+    sput(f"{d}/fl01-base64-attachment.eml", eol(smsg(
+        1, "IT Service <it@example.com>", "Install this update", [],
+        mixed("fl01-mix", [text.format("Install the attached update today."),
+                           attachment("application/octet-stream", "update.exe", DROPPER)]),
+        ctype='multipart/mixed; boundary="fl01-mix"'), "\n"),
+        f"base64 attachment `update.exe` ({len(DROPPER)} bytes, sha256 "
+        f"`{hashlib.sha256(DROPPER).hexdigest()}`), part 2")
+    sput(f"{d}/fl02-zip.eml", eol(smsg(
+        2, "Billing <billing@example.com>", "Invoice documents", [],
+        mixed("fl02-mix", [text.format("The documents are zipped."),
+                           attachment("application/zip", "invoice_docs.zip", FILES_ZIP)]),
+        ctype='multipart/mixed; boundary="fl02-mix"'), "\n"),
+        f"base64 zip `invoice_docs.zip` (part 2; md5 `{hashlib.md5(FILES_ZIP).hexdigest()}`) with "
+        f"members `invoice.js` (sha256 `{hashlib.sha256(SCRIPT_JS).hexdigest()}`) and `update.exe` "
+        "(the same bytes as fl01's attachment): paths `2/invoice_docs.zip/<member>`")
+    inner = Msg(hdrs=[("From", "Outside <outside@example.org>"), ("To", ALICE),
+                      ("Subject", "Updated contract"), ("Date", "Sun, 05 Jan 2025 07:00:00 +0000"),
+                      ("Message-ID", "<s03-inner.search@example.org>"), ("MIME-Version", "1.0"),
+                      ("Content-Type", 'multipart/mixed; boundary="fl03-inner"')],
+                body=mixed("fl03-inner", [
+                    text.format("Please enable macros."),
+                    attachment("application/vnd.ms-word.document.macroEnabled.12", "contract.docm",
+                               MACRO_DOC)])).text()
+    sput(f"{d}/fl03-attached-message.eml", eol(smsg(
+        3, "Bob Example <bob@example.org>", "Fwd: Updated contract", [],
+        mixed("fl03-mix", [text.format("Forwarding the original below."),
+                           "Content-Type: message/rfc822\n\n" + inner + "\n"]),
+        ctype='multipart/mixed; boundary="fl03-mix"'), "\n"),
+        "message/rfc822 at part 2 whose own attachment `contract.docm` (sha1 "
+        f"`{hashlib.sha1(MACRO_DOC).hexdigest()}`) is part `2.2`")
+    notes_qp = qp(["key=3Dvalue",
+                   "this line is long enough that the sender's encoder split it with a soft=",
+                   " line break", "end"], NOTES_TXT.decode() + "\n")
+    sput(f"{d}/fl04-qp-attachment.eml", eol(smsg(
+        4, "Bob Example <bob@example.org>", "Notes", [],
+        mixed("fl04-mix", [text.format("Notes attached."),
+                           'Content-Type: text/plain; charset=us-ascii; name="notes.txt"\n'
+                           'Content-Disposition: attachment; filename="notes.txt"\n'
+                           "Content-Transfer-Encoding: quoted-printable\n\n" + notes_qp]),
+        ctype='multipart/mixed; boundary="fl04-mix"'), "\n"),
+        f"quoted-printable text attachment `notes.txt` (`=3D`, a soft line break; {len(NOTES_TXT)} "
+        f"bytes decoded, no final line end: the one before the boundary is the boundary's; sha256 "
+        f"`{hashlib.sha256(NOTES_TXT).hexdigest()}`), part 2")
+    sput(f"{d}/fl05-near-miss.eml", eol(smsg(
+        5, "IT Service <it@example.com>", "Install this update too", [],
+        mixed("fl05-mix", [text.format("The checksum of the real update is "
+                                       f"{hashlib.sha256(DROPPER).hexdigest()}."),
+                           attachment("application/octet-stream", "update.exe", DROPPER_VARIANT)]),
+        ctype='multipart/mixed; boundary="fl05-mix"'), "\n"),
+        "NEAR MISS: attachment `update.exe` differing from fl01's in one byte; the body TEXT holds "
+        "fl01's sha256 (a hash in text is not a file)")
+    sput(f"{d}/fl06-latin1-8bit-attachment.eml", smsg(
+        6, "Bob Example <bob@example.org>", "Gruesse", [],
+        mixed("fl06-mix", [text.format("Text file attached."),
+                           'Content-Type: text/plain; charset=iso-8859-1; name="gruesse.txt"\n'
+                           'Content-Disposition: attachment; filename="gruesse.txt"\n'
+                           "Content-Transfer-Encoding: 8bit\n\n"
+                           + LATIN1_TXT.decode("latin-1") + "\n"]),
+        ctype='multipart/mixed; boundary="fl06-mix"').encode("latin-1"),
+        f"8bit ISO-8859-1 text attachment `gruesse.txt`: the file is the {len(LATIN1_TXT)} stored "
+        f"bytes (sha256 `{hashlib.sha256(LATIN1_TXT).hexdigest()}`), not their UTF-8 conversion "
+        f"(sha256 `{hashlib.sha256(LATIN1_TXT.decode('latin-1').encode()).hexdigest()}`, a NEAR MISS), "
+        "part 2")
+
+
+# ---- sender/ and envelope.mbox -------------------------------------------------------
+def sx_sender() -> None:
+    d = "sender"
+    sput(f"{d}/sd01-from-subdomain.eml", eol(smsg(
+        1, "=?UTF-8?B?Q2hpZWYgRXhlY3V0aXZl?= <ceo@mail.evil.example>", "Urgent request", [],
+        "Call me.\n"), "\n"),
+        "From with an RFC 2047 display name and a subdomain address `ceo@mail.evil.example`: field from")
+    sput(f"{d}/sd02-reply-to-only.eml", eol(smsg(
+        2, ALICE, "Invoice question", [("Reply-To", "Payments Team <payments@evil.example>")],
+        "Please reply with the bank details.\n", to="Bob Example <bob@example.org>"), "\n"),
+        "only Reply-To is `payments@evil.example` (From is alice@example.com): field reply_to")
+    sput(f"{d}/sd03-sender-return-path.eml", eol(
+        "Return-Path: <bounce@evil.example>\n" + smsg(
+            3, "Newsletter <news@example.org>", "Newsletter",
+            [("Sender", "bulk@evil.example")], "This month's news.\n"), "\r\n"),
+        "CRLF; `Return-Path: <bounce@evil.example>` and `Sender: bulk@evil.example`, From "
+        "news@example.org: fields return_path and sender")
+    sput(f"{d}/sd04-near-miss.eml", eol(smsg(
+        4, "X <x@notevil.example>", "Lookalikes",
+        [("Reply-To", "y@evil.example.com"), ("Sender", "z@evil.example.org"),
+         ("Cc", "bounce@evil.example")],
+        "Write to payments@evil.example or bounce@evil.example.\n",
+        to="payments@evil.example"), "\n"),
+        "NEAR MISS: senders `x@notevil.example`, `y@evil.example.com`, `z@evil.example.org`; "
+        "`payments@`/`bounce@evil.example` only in To, Cc and the body (not sender fields)")
+    m1 = Msg(hdrs=[("From", "Newsletter <news@example.org>"), ("To", ALICE), ("Subject", "Envelope one"),
+                   ("Date", S_DATE.format(11)), ("Message-ID", "<s11.search@example.org>")],
+             body="The envelope sender is the only evil.example address here.\n",
+             env="bounce@evil.example").finish()
+    m2 = Msg(hdrs=[("From", "Someone <someone@example.com>"), ("To", ALICE), ("Subject", "Envelope two"),
+                   ("Date", S_DATE.format(12)), ("Message-ID", "<s12.search@example.com>")],
+             body="Reply to payments@evil.example, says the body.\n",
+             env="someone@example.com").finish()
+    sput("envelope.mbox", eol(mbox_text([m1, m2]), "\n"),
+         "mbox of 2: #1 has envelope sender (From_ line) `bounce@evil.example` and no evil sender "
+         "header: field envelope_from; #2 (envelope someone@example.com) is a NEAR MISS "
+         "(`payments@evil.example` only in the body)")
+
+
+# ---- headers/ ------------------------------------------------------------------------
+def sx_headers() -> None:
+    d = "headers"
+    sput(f"{d}/hd01-encoded-folded.eml", eol(smsg(
+        1, ALICE, "Campaign report",
+        [("X-Campaign-Id", "=?UTF-8?Q?Operation_S=C3=BCdwind?=\n =?UTF-8?B?IHBoYXNlIHR3bw==?="),
+         ("X-Mailer", "Evil Mailer\n\t2.0")], "Report attached soon.\n"), "\n"),
+        "`X-Campaign-Id` folded over a Q and a B encoded word: `Operation Südwind phase two`; "
+        "`X-Mailer: Evil Mailer` folded before `2.0` (unfolded `Evil Mailer 2.0`)",
+        ["s\u00fcdwind phase", "mailer 2.0"])
+    sput(f"{d}/hd02-repeated.eml", eol(smsg(
+        2, ALICE, "Kit", [("X-Phish-Kit", "alpha"), ("X-Phish-Kit", "beta"),
+                          ("X-Mailer", "Evil Mailer 2.0 (compatible)")], "Nothing here.\n"), "\n"),
+        "`X-Phish-Kit` twice (presence: 2 occurrences, one row); `X-Mailer: Evil Mailer 2.0 "
+        "(compatible)` (a substring match, not an --exact one)")
+    sput(f"{d}/hd03-near-miss.eml", eol(smsg(
+        3, ALICE, "=?UTF-8?Q?S=C3=BCdwind_phase_two?=",
+        [("X-Comment", "=?UTF-8?Q?Operation_S=C3=BCdwind_phase_two?="),
+         ("X-Campaign", "Operation Suedwind"),
+         ("X-Mailer-Version", "Evil Mailer 2.0"), ("X-Phish-Kit-Version", "3")],
+        "Operation Suedwind phase two, Evil Mailer 2.0.\n"), "\n"),
+        "NEAR MISS: the same values under other names (`X-Comment`, `X-Mailer-Version`, "
+        "`X-Phish-Kit-Version`, `X-Campaign`), in the Subject and in the body")
+    sput(f"{d}/hd04-latin1-word.eml", eol(smsg(
+        4, ALICE, "Campaign report, next phase",
+        [("X-Campaign-Id", "=?ISO-8859-1?Q?Operation_S=FCdwind_phase_three?=")], "Later.\n"), "\n"),
+        "`X-Campaign-Id` as one ISO-8859-1 Q encoded word: `Operation Südwind phase three` "
+        "(charset converted; a substring match, not an --exact one)", ["s\u00fcdwind phase"])
+
+
+def search_readme() -> str:
+    """The README section for testdata/search/ (appended to README.md)."""
+    L = ["## `search/` (fixtures for `mailsweep search`)\n",
+         "Generated by the same script (`sx_*` functions), which deletes and recreates the whole "
+         "`search/` directory. Each search kind has its own directory, one mailbox of `.eml` files "
+         "(mailbox id = the directory name); every searched value is stored ENCODED, so it is found "
+         "only after decoding, and each directory holds near misses (`*near-miss*`) that must not "
+         "match. Hosts and addresses use RFC 2606 names only (`*.example`, `example.com`, "
+         "`example.org`). The script asserts, with Python's `email`, that each value marked below is absent "
+         "from the stored bytes yet present in the decoded message, and that each attachment decodes "
+         "to the exact bytes hashed. Tests: `tests/search_fixtures.rs`.\n",
+         "| file | what it tests |", "|---|---|"]
+    for rel, doc in SEARCH_DOCS:
+        hidden = [h for p, h in SEARCH_HIDDEN if p == rel]
+        extra = (" — only after decoding: " + ", ".join(f"`{h}`" for h in hidden)) if hidden else ""
+        cell_text = (doc + extra).replace("|", "\\|")
+        L.append(f"| `search/{rel}` | {cell_text} |")
+    L.append("\nManifest (bytes, sha256):\n")
+    L.append("| path | bytes | sha256 |")
+    L.append("|---|---|---|")
+    for rel in sorted(SEARCH_FILES):
+        data = SEARCH_FILES[rel]
+        L.append(f"| `search/{rel}` | {len(data)} | `{hashlib.sha256(data).hexdigest()}` |")
+    return "\n".join(L) + "\n"
+
+
+def py_view(msg) -> tuple[str, list[bytes]]:
+    """What Python's `email` decodes (headers, subjects, bodies, HTML with entities undone,
+    file names, zip member names), whitespace runs as one space and case-folded; and the
+    decoded bytes of every attachment (zip members included)."""
+    words: list[str] = []
+    files: list[bytes] = []
+    for k, v in msg.items():
+        words.append(f"{k}: {v}")
+    for part in msg.walk():            # walk() enters attached messages too
+        if part.get_content_type() == "message/rfc822":
+            words.extend(f"{k}: {v}" for k, v in part.get_payload()[0].items())
+            continue
+        if part.is_multipart():
+            continue
+        name = part.get_filename()
+        payload = part.get_payload(decode=True)
+        if name or part.get_content_disposition() == "attachment":
+            words.append(name or "")
+            files.append(payload)
+            if part.get_content_maintype() == "text":
+                words.append(html.unescape(part.get_content()))
+            if payload.startswith(b"PK\x03\x04"):
+                with zipfile.ZipFile(io.BytesIO(payload)) as z:
+                    for info in z.infolist():
+                        words.append(info.filename)
+                        files.append(z.read(info))
+        elif part.get_content_type() == "text/html":
+            words.append(html.unescape(part.get_content()))
+        else:
+            words.append(part.get_content())
+    return " ".join(" ".join(words).split()).casefold(), files
+
+
+def verify_search(root: Path) -> None:
+    """Cross-checks the search fixtures with Python's stdlib (see search_readme)."""
+    def parse(rel: str):
+        return email.message_from_bytes((root / rel).read_bytes(), policy=email.policy.default)
+    for rel, text in SEARCH_HIDDEN:
+        raw = (root / rel).read_bytes().decode("utf-8", "replace").casefold()
+        assert text.casefold() not in raw, (rel, text, "stored as is")
+        view, _ = py_view(parse(rel))
+        assert " ".join(text.split()).casefold() in view, (rel, text, "not in the decoded message")
+    # The files search's expected hashes: Python decodes these exact bytes.
+    want = {"files/fl01-base64-attachment.eml": [DROPPER],
+            "files/fl02-zip.eml": [FILES_ZIP, SCRIPT_JS, DROPPER],
+            "files/fl03-attached-message.eml": [MACRO_DOC],
+            "files/fl04-qp-attachment.eml": [NOTES_TXT],
+            "files/fl05-near-miss.eml": [DROPPER_VARIANT],
+            "files/fl06-latin1-8bit-attachment.eml": [LATIN1_TXT]}
+    for rel, files in want.items():
+        _, got = py_view(parse(rel))
+        assert got == files, (rel, got)
+    # Headers and senders as Python reads them.
+    hd = parse("headers/hd01-encoded-folded.eml")
+    assert str(hd["X-Campaign-Id"]) == "Operation S\u00fcdwind phase two", str(hd["X-Campaign-Id"])
+    assert " ".join(str(hd["X-Mailer"]).split()) == "Evil Mailer 2.0"
+    assert [str(v) for v in parse("headers/hd02-repeated.eml").get_all("X-Phish-Kit")] == ["alpha", "beta"]
+    assert str(parse("headers/hd04-latin1-word.eml")["X-Campaign-Id"]) == "Operation S\u00fcdwind phase three"
+    assert parse("sender/sd02-reply-to-only.eml")["Reply-To"].addresses[0].addr_spec == "payments@evil.example"
+    sd03 = parse("sender/sd03-sender-return-path.eml")
+    assert (str(sd03["Return-Path"]), str(sd03["Sender"])) == ("<bounce@evil.example>", "bulk@evil.example")
+    assert parse("sender/sd01-from-subdomain.eml")["From"].addresses[0].display_name == "Chief Executive"
+    mb = py_mbox(root / "envelope.mbox")
+    assert [m.get_from().split()[0] for m in mb] == ["bounce@evil.example", "someone@example.com"]
+    assert parse("keywords/kw09-attached-message.eml").get_payload()[1].get_payload()[0]["Subject"] \
+        == "Quarantine notice"
+
+
+def write_search_fixtures(root: Path) -> str:
+    """Writes testdata/search/, verifies it and returns its README section."""
+    for fn in [sx_keywords, sx_links, sx_files, sx_sender, sx_headers]:
+        fn()
+    for rel, data in SEARCH_FILES.items():
+        assert len(data) < MAX_BYTES, (rel, len(data))
+        for tok in data.split():
+            if b"@" in tok and b"." in tok.split(b"@")[-1] and not rel.startswith("samples/"):
+                dom = tok.split(b"@")[-1].strip(b"<>,;\"'.")
+                assert dom.endswith((b"example.com", b"example.org", b".example")), (rel, tok)
+    base = root / SEARCH_ROOT
+    if base.exists():
+        shutil.rmtree(base)
+    for rel, data in SEARCH_FILES.items():
+        p = base / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    verify_search(base)
+    return search_readme()
+
+
 # --------------------------------------------------------------------------- main
 
 def main() -> int:
@@ -1004,12 +1558,14 @@ def main() -> int:
     FILES[".gitattributes"] = (root / ".gitattributes").read_bytes()
 
     obs = verify(root)
-    (root / "README.md").write_text(readme(root, obs), encoding="utf-8")
+    search_section = write_search_fixtures(root)
+    (root / "README.md").write_text(readme(root, obs) + "\n" + search_section, encoding="utf-8")
 
     total = sum(len(f.msgs) for f in FIXTURES)
     print(f"wrote {len(FILES)} files, {len(EMPTY_DIRS)} empty dirs, {total} messages under {root}")
     for o in obs:
         print("  python:", o)
+    print(f"wrote {len(SEARCH_FILES)} search fixtures under {root / SEARCH_ROOT}")
     return 0
 
 

@@ -14,7 +14,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             let code = error.exit_code();
-            eprintln!("mailsweep: error: {:#}", anyhow::Error::from(error));
+            // Every error's message already carries its cause: `{:#}` would repeat it.
+            eprintln!("mailsweep: error: {}", anyhow::Error::from(error));
             ExitCode::from(code)
         }
     }

@@ -70,3 +70,41 @@ fn duckdb_reads_two_runs_in_one_audit_root() {
     assert_eq!(found["messages"], messages, "{stdout}");
     assert_eq!(found["files"], 6, "{stdout}");
 }
+
+#[test]
+fn duckdb_reads_a_search_run_and_its_manifest() {
+    require_duckdb();
+    let root = tempfile::tempdir().unwrap();
+    let run = search(
+        root.path(),
+        "keywords",
+        &[
+            testdata().to_str().unwrap(),
+            "--value",
+            "invoice",
+            "--value",
+            "club meeting",
+            "--value",
+            "zzz-absent",
+            "--result",
+            "archive",
+        ],
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let output = Command::new("python3")
+        .arg(repo().join("tests/reference/duckdb_search_check.py"))
+        .arg(&run.dir)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "duckdb_search_check.py failed:\nstdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let matched = run.json["search"]["messages_matched"].as_i64().unwrap();
+    assert!(matched >= 2, "{stdout}");
+    assert_eq!(found["actions"], matched, "{stdout}");
+    assert_eq!(found["approved"], matched, "{stdout}");
+}

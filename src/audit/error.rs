@@ -10,12 +10,18 @@ pub enum AuditError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: writing Parquet: {source}")]
+    #[error("{path}: Parquet: {source}")]
     Parquet {
         path: PathBuf,
         #[source]
         source: parquet::errors::ParquetError,
     },
+    #[error("{path}: not a mailsweep table: missing or empty {what}")]
+    Malformed { path: PathBuf, what: String },
+    #[error("no run {run:?} under {root}")]
+    NoSuchRun { root: PathBuf, run: String },
+    #[error("{run:?} names several runs: {candidates}")]
+    AmbiguousRun { run: String, candidates: String },
     #[error("building an Arrow batch: {0}")]
     Arrow(#[from] arrow_schema::ArrowError),
 }

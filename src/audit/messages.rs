@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder,
+    BooleanBuilder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 
@@ -38,9 +39,13 @@ pub struct MessageRow {
     pub attachment_names: Vec<Option<String>>,
     pub attachment_types: Vec<String>,
     pub parse_error: Option<String>,
+    /// Searches only: whether any value matched.
+    pub matched: Option<bool>,
+    /// Searches only: parts that could not be decoded.
+    pub decode_problems: Option<Vec<String>>,
 }
 
-fn string_list<'a, I, S>(rows: I) -> ArrayRef
+pub(super) fn string_list<'a, I, S>(rows: I) -> ArrayRef
 where
     I: Iterator<Item = &'a [S]>,
     S: AsRef<str> + 'a,
@@ -55,22 +60,27 @@ where
     Arc::new(b.finish())
 }
 
-fn strings<'a>(rows: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+pub(super) fn strings<'a>(rows: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
     Arc::new(rows.collect::<arrow_array::StringArray>())
 }
 
-fn int64s(rows: impl Iterator<Item = i64>) -> ArrayRef {
+pub(super) fn int64s(rows: impl Iterator<Item = i64>) -> ArrayRef {
     let mut b = Int64Builder::new();
     rows.for_each(|v| b.append_value(v));
     Arc::new(b.finish())
 }
 
 /// Builds one record batch of `messages.parquet`.
-pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, AuditError> {
+/// Seconds since the epoch as a UTC timestamp column (microseconds).
+pub(super) fn utc_seconds(rows: impl Iterator<Item = Option<i64>>) -> ArrayRef {
     let mut dates = TimestampMicrosecondBuilder::new().with_timezone("UTC");
-    for r in rows {
-        dates.append_option(r.date.map(|s| s.saturating_mul(1_000_000)));
+    for date in rows {
+        dates.append_option(date.map(|s| s.saturating_mul(1_000_000)));
     }
+    Arc::new(dates.finish())
+}
+
+pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, AuditError> {
     let mut counts = Int32Builder::new();
     let mut names = ListBuilder::new(StringBuilder::new());
     for r in rows {
@@ -79,6 +89,20 @@ pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, 
             names.values().append_option(n.as_deref());
         }
         names.append(true);
+    }
+    let mut matched = BooleanBuilder::new();
+    let mut problems = ListBuilder::new(StringBuilder::new());
+    for r in rows {
+        matched.append_option(r.matched);
+        match &r.decode_problems {
+            Some(list) => {
+                for p in list {
+                    problems.values().append_value(p);
+                }
+                problems.append(true);
+            }
+            None => problems.append(false),
+        }
     }
     let columns: Vec<ArrayRef> = vec![
         strings(rows.iter().map(|_| Some(run_id))),
@@ -91,7 +115,7 @@ pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, 
         int64s(rows.iter().map(|r| r.length)),
         strings(rows.iter().map(|r| Some(r.sha256.as_str()))),
         strings(rows.iter().map(|r| r.message_id.as_deref())),
-        Arc::new(dates.finish()),
+        utc_seconds(rows.iter().map(|r| r.date)),
         strings(rows.iter().map(|r| r.date_source)),
         strings(rows.iter().map(|r| r.envelope_sender.as_deref())),
         strings(rows.iter().map(|r| r.maildir_flags.as_deref())),
@@ -105,6 +129,8 @@ pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, 
         Arc::new(names.finish()),
         string_list(rows.iter().map(|r| r.attachment_types.as_slice())),
         strings(rows.iter().map(|r| r.parse_error.as_deref())),
+        Arc::new(matched.finish()),
+        Arc::new(problems.finish()),
     ];
     Ok(RecordBatch::try_new(messages_schema(), columns)?)
 }

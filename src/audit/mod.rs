@@ -1,23 +1,35 @@
 //! Audit: the run directory and the Parquet tables that are the audit record.
 //!
 //! Every run writes `<audit root>/<run id>/` with `run.parquet`, `mailboxes.parquet`
-//! and `messages.parquet` (zstd). Column meanings are in ARCHITECTURE.md; the schema
+//! and `messages.parquet` (zstd); searches add `indicators.parquet`, `matches.parquet`
+//! and the action manifest `actions.parquet`. Column meanings are in ARCHITECTURE.md; the schema
 //! version and tool version are in each file's key-value metadata.
 
 mod error;
 mod mailboxes;
 mod messages;
+mod read;
 mod run;
 mod run_dir;
 mod schema;
+mod search_tables;
 mod writer;
 
 pub use error::AuditError;
 pub use mailboxes::{mailboxes_batch, MailboxRow};
 pub use messages::{messages_batch, MessageRow};
+pub use read::{
+    find_run, list_runs, read_indicators, read_mailbox_ids, read_run, IndicatorCounts, RunRecord,
+};
 pub use run::{run_batch, RunRow};
 pub use run_dir::{new_run_id, RunDir};
-pub use schema::{mailboxes_schema, messages_schema, run_schema, SCHEMA_VERSION};
+pub use schema::{
+    actions_schema, indicators_schema, mailboxes_schema, matches_schema, messages_schema,
+    run_schema, SCHEMA_VERSION,
+};
+pub use search_tables::{
+    actions_batch, indicators_batch, matches_batch, ActionRow, IndicatorRow, MatchRow,
+};
 pub use writer::{write_table, TableWriter};
 
 /// The version of this tool, recorded in every table.

@@ -12,7 +12,7 @@ use super::{AuditError, TOOL_VERSION};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunRow {
     pub run_id: String,
-    /// The subcommand: `scan`, later `search`, `rescan`.
+    /// The subcommand: `scan`, `search` (later `rescan`).
     pub command: String,
     pub command_line: String,
     /// Microseconds since the epoch, UTC.
@@ -26,6 +26,11 @@ pub struct RunRow {
     pub seconds: f64,
     pub limit_per_mailbox: Option<i64>,
     pub threads: i64,
+    /// Searches only: the seed's action (`search links`, …), result, values, matched.
+    pub action: Option<String>,
+    pub result: Option<String>,
+    pub values: Option<i64>,
+    pub messages_matched: Option<i64>,
 }
 
 pub fn run_batch(row: &RunRow) -> Result<RecordBatch, AuditError> {
@@ -49,6 +54,10 @@ pub fn run_batch(row: &RunRow) -> Result<RecordBatch, AuditError> {
         Arc::new(Float64Array::from(vec![row.seconds])),
         Arc::new(Int64Array::from(vec![row.limit_per_mailbox])),
         int(row.threads),
+        Arc::new(StringArray::from(vec![row.action.clone()])),
+        Arc::new(StringArray::from(vec![row.result.clone()])),
+        Arc::new(Int64Array::from(vec![row.values])),
+        Arc::new(Int64Array::from(vec![row.messages_matched])),
     ];
     Ok(RecordBatch::try_new(run_schema(), columns)?)
 }

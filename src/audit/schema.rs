@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 /// Bumped whenever a column changes meaning or type.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 pub fn utc_timestamp() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
@@ -50,6 +50,12 @@ pub fn run_schema() -> SchemaRef {
             Field::new("seconds", DataType::Float64, false),
             Field::new("limit_per_mailbox", DataType::Int64, true),
             Field::new("threads", DataType::Int64, false),
+            // Searches only (null for `scan`): the seed's action, result, values given
+            // and emails matched.
+            Field::new("action", DataType::Utf8, true),
+            Field::new("result", DataType::Utf8, true),
+            Field::new("values", DataType::Int64, true),
+            Field::new("messages_matched", DataType::Int64, true),
         ],
     )
 }
@@ -100,6 +106,68 @@ pub fn messages_schema() -> SchemaRef {
             Field::new("attachment_names", string_list(), false),
             Field::new("attachment_types", string_list(), false),
             Field::new("parse_error", DataType::Utf8, true),
+            // Searches only: whether any value matched (null for `scan`), and the parts
+            // of the message the search could not decode.
+            Field::new("matched", DataType::Boolean, true),
+            Field::new("decode_problems", string_list(), true),
+        ],
+    )
+}
+
+pub fn indicators_schema() -> SchemaRef {
+    schema(
+        "indicators",
+        vec![
+            Field::new("run_id", DataType::Utf8, false),
+            Field::new("indicator_id", DataType::Utf8, false),
+            Field::new("kind", DataType::Utf8, false),
+            Field::new("value", DataType::Utf8, false),
+            Field::new("normalized", DataType::Utf8, false),
+            Field::new("source", DataType::Utf8, false),
+            Field::new("matched_messages", DataType::Int64, false),
+            Field::new("match_count", DataType::Int64, false),
+            Field::new("occurrences", DataType::Int64, false),
+        ],
+    )
+}
+
+pub fn matches_schema() -> SchemaRef {
+    schema(
+        "matches",
+        vec![
+            Field::new("run_id", DataType::Utf8, false),
+            Field::new("mailbox", DataType::Utf8, false),
+            Field::new("ordinal", DataType::Int64, false),
+            Field::new("sha256", DataType::Utf8, false),
+            Field::new("indicator_id", DataType::Utf8, false),
+            Field::new("kind", DataType::Utf8, false),
+            Field::new("field", DataType::Utf8, false),
+            Field::new("path", DataType::Utf8, false),
+            Field::new("snippet", DataType::Utf8, false),
+            Field::new("occurrences", DataType::Int64, false),
+        ],
+    )
+}
+
+pub fn actions_schema() -> SchemaRef {
+    schema(
+        "actions",
+        vec![
+            Field::new("run_id", DataType::Utf8, false),
+            Field::new("mailbox", DataType::Utf8, false),
+            Field::new("folder", DataType::Utf8, false),
+            Field::new("ordinal", DataType::Int64, false),
+            Field::new("locator_kind", DataType::Utf8, false),
+            Field::new("path", DataType::Utf8, false),
+            Field::new("offset", DataType::Int64, false),
+            Field::new("length", DataType::Int64, false),
+            Field::new("sha256", DataType::Utf8, false),
+            Field::new("message_id", DataType::Utf8, true),
+            Field::new("date", utc_timestamp(), true),
+            Field::new("from_address", DataType::Utf8, true),
+            Field::new("subject", DataType::Utf8, true),
+            Field::new("action", DataType::Utf8, false),
+            Field::new("reason", string_list(), false),
         ],
     )
 }

@@ -17,8 +17,12 @@ use parquet::schema::types::ColumnPath;
 const ROW_GROUP_ROWS: usize = 65_536;
 
 /// Columns whose values repeat across many rows (dictionary-encoded).
-const REPEATING_COLUMNS: [&str; 8] = [
+const REPEATING_COLUMNS: [&str; 12] = [
     "run_id",
+    "indicator_id",
+    "kind",
+    "field",
+    "action",
     "mailbox",
     "folder",
     "locator_kind",

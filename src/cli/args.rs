@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Offline Threat Response over exported mail archives (mbox, Maildir, .eml folders).
 ///
@@ -27,10 +27,29 @@ pub enum Command {
     /// Exit status: 0 done; 2 bad arguments; 3 done, but some mailbox or file could not
     /// be read (see the warnings and mailboxes.parquet); 1 other failure.
     Scan(ScanArgs),
+    /// Threat Response: search the selected mailboxes for links, files, senders,
+    /// headers or keywords, and write the matches and an action manifest.
+    ///
+    /// Values come from --value (repeatable) and/or --csv FILE (one value per row;
+    /// for headers `key,value`), for files also --file SAMPLE. Defanged values
+    /// (hxxps://evil[.]example, user[@]evil.example) are refanged. Everything is
+    /// matched after decoding (RFC 2047 headers, base64/quoted-printable bodies,
+    /// charsets, HTML as text, attached messages, zip members).
+    ///
+    /// The run directory gets indicators.parquet (matches per value), matches.parquet
+    /// (one row per value found in one place), and actions.parquet: the manifest of
+    /// matched messages with the chosen --result, for `mailsweep apply`. Nothing in the
+    /// mailboxes is changed by a search.
+    ///
+    /// Exit status: as for scan.
+    Search(SearchArgs),
+    /// Read the audit record: list runs, or show one run's results window.
+    Audit(AuditArgs),
 }
 
+/// Which mailboxes to read and where to write: shared by every command that scans.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct CorpusArgs {
     /// Mailboxes, or folders holding mailboxes.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -60,4 +79,106 @@ pub struct ScanArgs {
     /// Print the summary as one JSON object on stdout (for scripts).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// URLs in bodies, HTML links and List-* headers (exact URL, prefix `…*`, or host).
+    Links,
+    /// Attachments by SHA-256 (also MD5, SHA-1) or by a sample file (--file).
+    Files,
+    /// From, Sender, Reply-To, Return-Path, envelope: address, @domain or pattern.
+    Sender,
+    /// A header by name, with a value found in it (`Name: value`; `Name` alone = present).
+    Headers,
+    /// Words and phrases in subject, bodies and attachment names.
+    Keywords,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResultArg {
+    /// Move matched emails to the Archive folder (by `mailsweep apply`).
+    Archive,
+    /// Delete matched emails (by `mailsweep apply`, which keeps them in a vault).
+    Delete,
+    /// Only list matched emails for review: nothing is ever changed.
+    Review,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to search for.
+    #[arg(value_enum)]
+    pub kind: KindArg,
+
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+
+    /// A value to search for (repeatable).
+    #[arg(long, value_name = "VALUE")]
+    pub value: Vec<String>,
+
+    /// CSV of values: one per row (a header row is optional); for headers `key,value`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
+
+    /// Files only: a sample file to find (its SHA-256 is searched; repeatable).
+    #[arg(long, value_name = "SAMPLE")]
+    pub file: Vec<PathBuf>,
+
+    /// What the manifest asks `mailsweep apply` to do with matched emails.
+    #[arg(long, value_enum, default_value = "review")]
+    pub result: ResultArg,
+
+    /// Headers only: the whole decoded value must equal the value (not a substring).
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Keywords only: match whole words, not parts of longer words.
+    #[arg(long)]
+    pub whole_word: bool,
+
+    /// Mail a plain-text summary to ADDR when the run ends (needs --smtp).
+    #[arg(long, value_name = "ADDR", requires = "smtp")]
+    pub notify_email: Option<String>,
+
+    /// SMTP relay for --notify-email, as HOST:PORT (plain SMTP).
+    #[arg(long, value_name = "HOST:PORT", requires = "notify_email")]
+    pub smtp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+
+    /// Audit root to read.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "mailsweep-audit",
+        global = true
+    )]
+    pub out: PathBuf,
+
+    /// Print JSON on stdout (for scripts).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List the runs under the audit root: id, time, action, result, mailboxes, matched.
+    List,
+    /// Show one run's results window, read from its Parquet tables.
+    Show {
+        /// The run id (or a unique prefix of it), or the run directory.
+        run: String,
+    },
 }

@@ -1,23 +1,29 @@
 //! The command line: clap types, their translation into core options, and what people
-//! and scripts see (summary, `--json`, progress bar, exit codes). The core never sees
-//! clap types.
+//! and scripts see (summaries, results windows, `--json`, progress bar, exit codes).
+//! The core never sees clap types.
 //!
-//! Exit codes: 0 the run completed; 2 bad arguments (nothing ran); 3 the run completed
-//! but some mailbox or file could not be read in full (see `mailboxes.parquet`, column
-//! `error`); 1 any other failure (the run directory may be incomplete).
+//! Exit codes: 0 the run completed; 2 bad arguments or values (nothing ran); 3 the run
+//! completed but some mailbox or file could not be read in full (see
+//! `mailboxes.parquet`, column `error`); 1 any other failure (the run directory may be
+//! incomplete).
 
 mod args;
+mod audit_cmd;
 mod progress;
+mod results;
+mod search_cmd;
 mod summary;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, Command, ScanArgs};
+pub use args::{AuditArgs, Cli, Command, CorpusArgs, ScanArgs, SearchArgs};
 
+use crate::audit::AuditError;
 use crate::corpus::{load_owner_map, CorpusError, DiscoverOptions};
-use crate::pipeline::{self, PipelineError, ScanOptions};
+use crate::pipeline::{self, PipelineError, ScanOptions, ScanSummary};
+use crate::search::{SearchError, ValueError};
 
 /// Exit code of a completed run that met unreadable mailboxes or files.
 pub const EXIT_PARTIAL: u8 = 3;
@@ -29,7 +35,13 @@ pub enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
+    Values(#[from] ValueError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
     Pipeline(#[from] PipelineError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
     #[error("writing the summary: {0}")]
@@ -40,6 +52,9 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_)
+            | Self::Values(_)
+            | Self::Search(_)
+            | Self::Audit(AuditError::NoSuchRun { .. } | AuditError::AmbiguousRun { .. })
             | Self::Pipeline(PipelineError::Corpus(
                 CorpusError::NotFound { .. }
                 | CorpusError::NotAMailbox { .. }
@@ -56,10 +71,27 @@ pub fn run() -> Result<ExitCode, CliError> {
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Search(args) => search_cmd::search(&args),
+        Command::Audit(args) => audit_cmd::audit(&args),
     }
 }
 
 fn scan(args: &ScanArgs) -> Result<ExitCode, CliError> {
+    let options = scan_options(&args.corpus)?;
+    let bar = progress::Bar::new();
+    let result = pipeline::scan(&options, &bar);
+    bar.clear();
+    let summary = result?;
+    if args.corpus.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        summary::print(&summary, args.corpus.limit);
+    }
+    Ok(finish(&summary))
+}
+
+/// Checks the shared flags, starts the thread pool, and builds the core's options.
+fn scan_options(args: &CorpusArgs) -> Result<ScanOptions, CliError> {
     if let Some(threads) = args.threads {
         if threads == 0 {
             return Err(CliError::Usage("--threads must be at least 1".into()));
@@ -79,7 +111,7 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, CliError> {
         Some(path) => load_owner_map(path).map_err(PipelineError::from)?,
         None => Default::default(),
     };
-    let options = ScanOptions {
+    Ok(ScanOptions {
         paths: args.paths.clone(),
         discover: DiscoverOptions {
             mailbox_globs: args.mailbox.clone(),
@@ -88,24 +120,19 @@ fn scan(args: &ScanArgs) -> Result<ExitCode, CliError> {
         limit: args.limit,
         audit_root: args.out.clone(),
         command_line: command_line(),
-    };
-    let bar = progress::Bar::new();
-    let result = pipeline::scan(&options, &bar);
-    bar.clear();
-    let summary = result?;
-    if args.json {
-        println!("{}", serde_json::to_string(&summary)?);
-    } else {
-        summary::print(&summary, args.limit);
-    }
+    })
+}
+
+/// Warns about unreadable mailboxes; the exit status says whether there were any.
+fn finish(summary: &ScanSummary) -> ExitCode {
     for error in &summary.mailbox_errors {
         eprintln!("mailsweep: warning: {error}");
     }
-    Ok(if summary.mailbox_errors.is_empty() {
+    if summary.mailbox_errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_PARTIAL)
-    })
+    }
 }
 
 /// The command line as typed, each argument quoted when it needs it.

@@ -5,6 +5,7 @@
 //! Pure functions of the message bytes: no I/O here.
 
 pub mod date;
+pub mod decoded;
 pub mod headers;
 pub mod mime;
 pub mod zip;

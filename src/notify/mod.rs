@@ -50,8 +50,6 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailParameter};
 use lettre::Address;
 
 #[cfg(test)]
-pub(crate) mod smtp_sink;
-#[cfg(test)]
 mod tests;
 
 /// How long connecting, and then each read or write, may take before [`send`] gives up.
@@ -115,13 +113,21 @@ pub enum NotifyError {
     NeedsSmtpUtf8 { server: String, address: String },
 }
 
+/// Checks a recipient address before anything runs (a run that ends with a mail that
+/// cannot be addressed should fail at the start, not after hours).
+pub fn check_recipient(value: &str) -> Result<(), NotifyError> {
+    parse_mailbox("recipient", value).map(|_| ())
+}
+
 /// Sends `n` (see the module doc for what goes over the wire).
 pub fn send(n: &Notification) -> Result<(), NotifyError> {
     send_with_timeout(n, TIMEOUT)
 }
 
-/// [`send`] with another timeout (tests use a short one).
-pub(crate) fn send_with_timeout(n: &Notification, timeout: Duration) -> Result<(), NotifyError> {
+/// [`send`] with `timeout` for connecting and for each read or write instead of
+/// [`TIMEOUT`]. For callers that cannot wait a minute on a silent relay: the tests in
+/// `tests/notify.rs` use half a second to see the timeout error without slowing the suite.
+pub fn send_with_timeout(n: &Notification, timeout: Duration) -> Result<(), NotifyError> {
     let (host, port) = parse_server(&n.smtp)?;
     let from = parse_mailbox("sender", &n.from)?;
     let to = parse_mailbox("recipient", &n.to)?;

@@ -5,14 +5,19 @@
 //! 2. load sources in parallel (map mboxes and split them; stat message files);
 //! 3. with `--limit`, probe every message's date and keep the newest N per mailbox;
 //! 4. process messages in order-preserving chunks on the rayon pool (read, hash,
-//!    parse), each chunk becoming one owned Arrow batch sent over a bounded channel to
-//!    a single writer thread.
+//!    parse, and in a search decode and match), each chunk becoming owned Arrow batches
+//!    (messages, and for a search matches and actions) sent over a bounded channel to a
+//!    single writer thread.
+//!
+//! [`prepare`] does steps 1–3 (so the CLI can show the plan before anything is
+//! written); [`Prepared::run`] does step 4 and writes every table.
 //!
 //! Chunks bound memory; the order of rows depends only on the input, never on the
 //! thread count.
 
 mod error;
 mod progress;
+mod search_output;
 mod work;
 
 use std::path::PathBuf;
@@ -23,10 +28,13 @@ use rayon::prelude::*;
 
 pub use error::PipelineError;
 pub use progress::Progress;
-pub use work::{process_group, slots, Job, Slot};
+pub use search_output::SearchSummary;
+pub use work::{process_group, slots, Job, Processed, Slot};
 
-use crate::audit::{self, MailboxRow, MessageRow, RunDir, RunRow, TableWriter};
+use crate::audit::{self, MailboxRow, RunDir, RunRow};
 use crate::corpus::{self, DiscoverOptions, LoadedSource, Mailbox};
+use crate::search::{ResultAction, Searcher};
+use search_output::{ChunkTables, SearchTally};
 
 /// Messages per batch: large enough to keep both cores busy between barriers, small
 /// enough that a batch of rows stays a few MB.
@@ -47,6 +55,22 @@ pub struct ScanOptions {
     pub command_line: String,
 }
 
+/// A search to run over every scanned message, and what to do with matched ones.
+#[derive(Clone, Copy)]
+pub struct SearchJob<'a> {
+    pub searcher: &'a Searcher,
+    pub result: ResultAction,
+}
+
+/// What a run is about to do (the seed's step 4 summary).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Plan {
+    pub mailboxes: Vec<String>,
+    /// Messages that will be scanned (after `--limit`).
+    pub messages: usize,
+    pub limit: Option<usize>,
+}
+
 /// What a scan did, for people and scripts.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScanSummary {
@@ -62,6 +86,13 @@ pub struct ScanSummary {
     pub threads: usize,
     /// `mailbox: problem` for every mailbox that could not be read in full.
     pub mailbox_errors: Vec<String>,
+    /// The mailboxes run over.
+    pub mailbox_ids: Vec<String>,
+    /// `--limit`: newest N per mailbox.
+    pub limit: Option<usize>,
+    /// Searches only: action, result and the matches per value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchSummary>,
 }
 
 struct MailboxWork {
@@ -72,19 +103,80 @@ struct MailboxWork {
     selected: Vec<Slot>,
 }
 
+/// Scans: prepares and runs without a search.
 pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummary, PipelineError> {
+    prepare(options, progress)?.run(None, progress)
+}
+
+/// Mailboxes found, loaded and (with `--limit`) narrowed: ready to run.
+pub struct Prepared<'o> {
+    options: &'o ScanOptions,
+    started: SystemTime,
+    clock: Instant,
+    work: Vec<MailboxWork>,
+}
+
+/// Steps 1–3: discover, load and select. Nothing is written yet.
+pub fn prepare<'o>(
+    options: &'o ScanOptions,
+    progress: &dyn Progress,
+) -> Result<Prepared<'o>, PipelineError> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let mailboxes = corpus::discover(&options.paths, &options.discover)?;
-    let run_id = audit::new_run_id(started);
-    let run_dir = RunDir::create(&options.audit_root, &run_id)?;
-
     let mut work = load_all(mailboxes, progress);
     if let Some(limit) = options.limit {
         select_newest(&mut work, limit, progress);
     }
+    Ok(Prepared {
+        options,
+        started,
+        clock,
+        work,
+    })
+}
 
-    let written = write_messages(&run_dir, &work, progress)?;
+impl Prepared<'_> {
+    pub fn plan(&self) -> Plan {
+        Plan {
+            mailboxes: self.work.iter().map(|w| w.mailbox.id.clone()).collect(),
+            messages: self.work.iter().map(|w| w.selected.len()).sum(),
+            limit: self.options.limit,
+        }
+    }
+
+    /// Step 4: processes every selected message and writes the run directory.
+    pub fn run(
+        self,
+        search: Option<SearchJob>,
+        progress: &dyn Progress,
+    ) -> Result<ScanSummary, PipelineError> {
+        let Prepared {
+            options,
+            started,
+            clock,
+            mut work,
+        } = self;
+        let run_id = audit::new_run_id(started);
+        let run_dir = RunDir::create(&options.audit_root, &run_id)?;
+        run(
+            options, started, clock, &mut work, &run_id, run_dir, search, progress,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    options: &ScanOptions,
+    started: SystemTime,
+    clock: Instant,
+    work: &mut [MailboxWork],
+    run_id: &str,
+    run_dir: RunDir,
+    search: Option<SearchJob>,
+    progress: &dyn Progress,
+) -> Result<ScanSummary, PipelineError> {
+    let written = write_messages(&run_dir, work, search, progress)?;
     for (w, errors) in work.iter_mut().zip(written.read_errors) {
         w.errors.extend(errors);
     }
@@ -94,8 +186,12 @@ pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummar
     let mailbox_rows: Vec<MailboxRow> = work.iter().map(mailbox_row).collect();
     audit::write_table(
         &run_dir.table("mailboxes"),
-        &audit::mailboxes_batch(&run_id, &mailbox_rows)?,
+        &audit::mailboxes_batch(run_id, &mailbox_rows)?,
     )?;
+    let search_summary = match (search, &written.tally) {
+        (Some(job), Some(tally)) => Some(search_output::finish(&run_dir, job, tally)?),
+        _ => None,
+    };
     let mailbox_errors: Vec<String> = work
         .iter()
         .flat_map(|w| {
@@ -108,8 +204,8 @@ pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummar
     let seconds = clock.elapsed().as_secs_f64();
     let threads = rayon::current_num_threads();
     let run = RunRow {
-        run_id: run_id.clone(),
-        command: "scan".into(),
+        run_id: run_id.to_string(),
+        command: if search.is_some() { "search" } else { "scan" }.into(),
         command_line: options.command_line.clone(),
         started_micros: micros(started),
         finished_micros: micros(SystemTime::now()),
@@ -121,10 +217,14 @@ pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummar
         seconds,
         limit_per_mailbox: options.limit.map(|l| l as i64),
         threads: threads as i64,
+        action: search_summary.as_ref().map(|s| s.action.clone()),
+        result: search_summary.as_ref().map(|s| s.result.to_string()),
+        values: search_summary.as_ref().map(|s| s.indicators.len() as i64),
+        messages_matched: search_summary.as_ref().map(|s| s.messages_matched as i64),
     };
     audit::write_table(&run_dir.table("run"), &audit::run_batch(&run)?)?;
     Ok(ScanSummary {
-        run_id,
+        run_id: run_id.to_string(),
         run_dir: run_dir.path,
         mailboxes: work.len(),
         messages,
@@ -135,6 +235,9 @@ pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummar
         parse_failures,
         threads,
         mailbox_errors,
+        mailbox_ids: work.iter().map(|w| w.mailbox.id.clone()).collect(),
+        limit: options.limit,
+        search: search_summary,
     })
 }
 
@@ -214,10 +317,12 @@ fn select_newest(work: &mut [MailboxWork], limit: usize, progress: &dyn Progress
     }
 }
 
-/// Processes every selected message and streams the rows to `messages.parquet`.
+/// Processes every selected message and streams the rows to `messages.parquet` (and
+/// for a search, the hits to `matches.parquet` and matched messages to `actions.parquet`).
 fn write_messages(
     run_dir: &RunDir,
     work: &[MailboxWork],
+    search: Option<SearchJob>,
     progress: &dyn Progress,
 ) -> Result<Written, PipelineError> {
     let items: Vec<(usize, usize)> = work
@@ -226,51 +331,56 @@ fn write_messages(
         .flat_map(|(m, w)| (0..w.selected.len()).map(move |i| (m, i)))
         .collect();
     progress.start("scanning messages", items.len() as u64);
-    let mut writer = TableWriter::create(&run_dir.table("messages"), audit::messages_schema())?;
+    let mut writers = search_output::Writers::create(run_dir, search.is_some())?;
     let run_id = run_dir.run_id.clone();
-    // `None` ends the table: a channel closed without it (a worker panicked) leaves the
-    // `.partial` file unrenamed instead of passing a truncated table off as complete.
-    let (tx, rx) = sync_channel::<Option<arrow_array::RecordBatch>>(CHANNEL_BATCHES);
+    let searcher = search.map(|s| s.searcher);
+    // `None` ends the tables: a channel closed without it (a worker panicked) leaves the
+    // `.partial` files unrenamed instead of passing truncated tables off as complete.
+    let (tx, rx) = sync_channel::<Option<ChunkTables>>(CHANNEL_BATCHES);
     let mut read_errors: Vec<Vec<String>> = vec![Vec::new(); work.len()];
     let (mut bytes, mut failures) = (0u64, 0usize);
+    let mut tally = search.map(|s| SearchTally::new(s.searcher.indicators().len()));
     let written = std::thread::scope(|scope| -> Result<usize, PipelineError> {
         let writer_thread = scope.spawn(move || -> Result<usize, PipelineError> {
-            for batch in rx {
-                match batch {
-                    Some(batch) => writer.write(&batch)?,
-                    None => return Ok(writer.finish()?),
+            for tables in rx {
+                match tables {
+                    Some(tables) => writers.write(&tables)?,
+                    None => return writers.finish(),
                 }
             }
             Err(PipelineError::WriterLost)
         });
-        // Chunk k's batch is built and sent while chunk k+1 is processed, so no worker
-        // waits for the batch builder; the send order stays the chunk order.
-        let send = |rows: Vec<MessageRow>| -> Result<bool, PipelineError> {
-            let batch = audit::messages_batch(&run_id, &rows)?;
-            Ok(tx.send(Some(batch)).is_ok())
+        // Chunk k's batches are built and sent while chunk k+1 is processed, so no
+        // worker waits for the batch builder; the send order stays the chunk order.
+        let send = |done: Vec<Processed>| -> Result<bool, PipelineError> {
+            let tables = ChunkTables::build(&run_id, done, search)?;
+            Ok(tx.send(Some(tables)).is_ok())
         };
-        let mut pending: Option<Vec<MessageRow>> = None;
+        let mut pending: Option<Vec<Processed>> = None;
         for chunk in items.chunks(CHUNK_MESSAGES) {
-            let (sent, rows) = rayon::join(
+            let (sent, done) = rayon::join(
                 || pending.take().map(send).transpose(),
-                || process_chunk(work, chunk, progress),
+                || process_chunk(work, chunk, searcher, progress),
             );
             if sent? == Some(false) {
                 break;
             }
-            bytes += rows.iter().map(|r| r.length as u64).sum::<u64>();
-            failures += rows.iter().filter(|r| r.parse_error.is_some()).count();
+            bytes += done.iter().map(|p| p.row.length as u64).sum::<u64>();
+            failures += done.iter().filter(|p| p.row.parse_error.is_some()).count();
             // Only a message that could not be read has no hash: its mailbox is then
             // not read in full, which the mailbox table and the exit status must say.
-            for (&(m, _), row) in chunk.iter().zip(&rows) {
-                if row.sha256.is_empty() {
-                    read_errors[m].extend(row.parse_error.clone());
+            for (&(m, _), p) in chunk.iter().zip(&done) {
+                if p.row.sha256.is_empty() {
+                    read_errors[m].extend(p.row.parse_error.clone());
                 }
             }
-            pending = Some(rows);
+            if let Some(t) = tally.as_mut() {
+                t.count(&done);
+            }
+            pending = Some(done);
         }
-        if let Some(rows) = pending {
-            send(rows)?;
+        if let Some(done) = pending {
+            send(done)?;
         }
         // A writer that already failed reports its error through join.
         let _ = tx.send(None);
@@ -284,6 +394,7 @@ fn write_messages(
         bytes,
         parse_failures: failures,
         read_errors,
+        tally,
     })
 }
 
@@ -294,6 +405,8 @@ struct Written {
     parse_failures: usize,
     /// Per mailbox (in work order): messages that could not be read.
     read_errors: Vec<Vec<String>>,
+    /// Searches only: counts per value.
+    tally: Option<SearchTally>,
 }
 
 /// Processes one chunk of (mailbox, slot) items in parallel, rows in item order. Each
@@ -301,9 +414,10 @@ struct Written {
 fn process_chunk(
     work: &[MailboxWork],
     chunk: &[(usize, usize)],
+    search: Option<&Searcher>,
     progress: &dyn Progress,
-) -> Vec<MessageRow> {
-    let groups: Vec<Vec<MessageRow>> = chunk
+) -> Vec<Processed> {
+    let groups: Vec<Vec<Processed>> = chunk
         .par_chunks(HASH_GROUP)
         .map(|group| {
             let jobs: Vec<Job> = group
@@ -321,9 +435,9 @@ fn process_chunk(
                     }
                 })
                 .collect();
-            let rows = process_group(&jobs);
-            progress.advance(rows.len() as u64);
-            rows
+            let done = process_group(&jobs, search);
+            progress.advance(done.len() as u64);
+            done
         })
         .collect();
     groups.into_iter().flatten().collect()

@@ -8,6 +8,7 @@ use crate::audit::MessageRow;
 use crate::corpus::{mbox, sha256_many, LoadedSource, LocatorKind, Mailbox, SourceKind};
 use crate::message::date::DateFields;
 use crate::message::inventory;
+use crate::search::{Hit, Searcher};
 
 /// One message of a mailbox: a range of one of its mbox sources, or one file source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,10 +56,16 @@ pub struct Job<'a> {
     pub ordinal: i64,
 }
 
-/// Reads, hashes and parses a group of messages into their rows, in order. The group's
-/// messages are hashed together (see `corpus::sha256_many`). Never fails: problems are
-/// in the rows' `parse_error`.
-pub fn process_group(jobs: &[Job]) -> Vec<MessageRow> {
+/// A processed message: its row and, in a search, what was found in it.
+pub struct Processed {
+    pub row: MessageRow,
+    pub hits: Vec<Hit>,
+}
+
+/// Reads, hashes and parses a group of messages into their rows, in order, and runs the
+/// search on each if there is one. The group's messages are hashed together (see
+/// `corpus::sha256_many`). Never fails: problems are in the rows' `parse_error`.
+pub fn process_group(jobs: &[Job], search: Option<&Searcher>) -> Vec<Processed> {
     let stored: Vec<std::io::Result<Cow<[u8]>>> = jobs
         .iter()
         .map(|j| stored(j.mailbox, j.loaded, j.slot))
@@ -69,17 +76,18 @@ pub fn process_group(jobs: &[Job]) -> Vec<MessageRow> {
         .zip(&stored)
         .map(|(job, stored)| {
             let mut row = locator_row(job);
+            let mut hits = Vec::new();
             match stored {
                 Ok(s) => {
                     let digest = digests.next().expect("one digest per readable message");
-                    fill_row(&mut row, job, s, &digest);
+                    hits = fill_row(&mut row, job, s, &digest, search);
                 }
                 Err(e) => {
                     let path = &job.mailbox.sources[job.slot.source].path;
                     row.parse_error = Some(format!("cannot read {}: {e}", path.display()));
                 }
             }
-            row
+            Processed { row, hits }
         })
         .collect()
 }
@@ -104,14 +112,29 @@ fn locator_row(job: &Job) -> MessageRow {
     }
 }
 
-/// The columns that come from the stored bytes.
-fn fill_row(row: &mut MessageRow, job: &Job, bytes: &[u8], digest: &[u8; 32]) {
+/// The columns that come from the stored bytes, and the search's hits.
+fn fill_row(
+    row: &mut MessageRow,
+    job: &Job,
+    bytes: &[u8],
+    digest: &[u8; 32],
+    search: Option<&Searcher>,
+) -> Vec<Hit> {
     let mbox_quoted = job.mailbox.sources[job.slot.source].kind.is_mbox();
     row.length = bytes.len() as i64;
     row.sha256 = hex::encode(digest);
     let view = mbox::parsed_view(bytes, mbox_quoted);
     let inv = inventory(&view.bytes, view.envelope.as_ref(), job.loaded.mtime);
     row.size = view.bytes.len() as i64;
+    let mut hits = Vec::new();
+    if let Some(searcher) = search {
+        let envelope = view.envelope.as_ref().map(|e| e.sender.as_str());
+        // Bodies are searched as written: `>From ` quoting undone.
+        let found = searcher.search(&view.unquoted(), envelope);
+        row.matched = Some(!found.hits.is_empty());
+        row.decode_problems = Some(found.problems);
+        hits = found.hits;
+    }
     row.envelope_sender = view.envelope.map(|e| e.sender);
     row.message_id = inv.message_id;
     row.date = inv.date;
@@ -127,6 +150,7 @@ fn fill_row(row: &mut MessageRow, job: &Job, bytes: &[u8], digest: &[u8; 32]) {
         .map(|a| (a.name, a.content_type))
         .unzip();
     row.parse_error = inv.parse_error;
+    hits
 }
 
 /// The date `--limit` orders by, read from the header block only (no full parse).

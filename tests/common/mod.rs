@@ -48,12 +48,153 @@ impl Run {
     pub fn mailboxes(&self) -> Vec<MailboxInfo> {
         read_mailboxes(&self.dir.join("mailboxes.parquet"))
     }
+    pub fn matches(&self) -> Vec<MatchInfo> {
+        read_matches(&self.dir.join("matches.parquet"))
+    }
+    pub fn indicators(&self) -> Vec<IndicatorInfo> {
+        read_indicators(&self.dir.join("indicators.parquet"))
+    }
+    pub fn actions(&self) -> Vec<ActionInfo> {
+        read_actions(&self.dir.join("actions.parquet"))
+    }
+}
+
+fn text_at(batch: &RecordBatch, name: &str, row: usize) -> Option<String> {
+    let column = batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("column {name}"));
+    let strings = column.as_string::<i32>();
+    strings
+        .is_valid(row)
+        .then(|| strings.value(row).to_string())
+}
+
+fn int_at(batch: &RecordBatch, name: &str, row: usize) -> i64 {
+    let column = batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("column {name}"));
+    column.as_primitive::<Int64Type>().value(row)
+}
+
+/// One row of matches.parquet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchInfo {
+    pub mailbox: String,
+    pub ordinal: i64,
+    pub sha256: String,
+    pub indicator_id: String,
+    pub kind: String,
+    pub field: String,
+    pub path: String,
+    pub snippet: String,
+    pub occurrences: i64,
+}
+
+pub fn read_matches(path: &Path) -> Vec<MatchInfo> {
+    let mut out = Vec::new();
+    for b in read_batches(path) {
+        for r in 0..b.num_rows() {
+            let t = |n: &str| text_at(&b, n, r).unwrap_or_default();
+            out.push(MatchInfo {
+                mailbox: t("mailbox"),
+                ordinal: int_at(&b, "ordinal", r),
+                sha256: t("sha256"),
+                indicator_id: t("indicator_id"),
+                kind: t("kind"),
+                field: t("field"),
+                path: t("path"),
+                snippet: t("snippet"),
+                occurrences: int_at(&b, "occurrences", r),
+            });
+        }
+    }
+    out
+}
+
+/// One row of indicators.parquet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorInfo {
+    pub indicator_id: String,
+    pub kind: String,
+    pub value: String,
+    pub normalized: String,
+    pub source: String,
+    pub matched_messages: i64,
+    pub match_count: i64,
+}
+
+pub fn read_indicators(path: &Path) -> Vec<IndicatorInfo> {
+    let mut out = Vec::new();
+    for b in read_batches(path) {
+        for r in 0..b.num_rows() {
+            let t = |n: &str| text_at(&b, n, r).unwrap_or_default();
+            out.push(IndicatorInfo {
+                indicator_id: t("indicator_id"),
+                kind: t("kind"),
+                value: t("value"),
+                normalized: t("normalized"),
+                source: t("source"),
+                matched_messages: int_at(&b, "matched_messages", r),
+                match_count: int_at(&b, "match_count", r),
+            });
+        }
+    }
+    out
+}
+
+/// One row of actions.parquet (the manifest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionInfo {
+    pub mailbox: String,
+    pub ordinal: i64,
+    pub locator_kind: String,
+    pub path: String,
+    pub offset: i64,
+    pub length: i64,
+    pub sha256: String,
+    pub subject: Option<String>,
+    pub action: String,
+    pub reason: Vec<String>,
+}
+
+pub fn read_actions(path: &Path) -> Vec<ActionInfo> {
+    let mut out = Vec::new();
+    for b in read_batches(path) {
+        let reasons = b.column_by_name("reason").unwrap().as_list::<i32>();
+        for r in 0..b.num_rows() {
+            let t = |n: &str| text_at(&b, n, r).unwrap_or_default();
+            let list = reasons.value(r);
+            let list = list.as_string::<i32>();
+            out.push(ActionInfo {
+                mailbox: t("mailbox"),
+                ordinal: int_at(&b, "ordinal", r),
+                locator_kind: t("locator_kind"),
+                path: t("path"),
+                offset: int_at(&b, "offset", r),
+                length: int_at(&b, "length", r),
+                sha256: t("sha256"),
+                subject: text_at(&b, "subject", r),
+                action: t("action"),
+                reason: (0..list.len()).map(|i| list.value(i).to_string()).collect(),
+            });
+        }
+    }
+    out
 }
 
 /// Runs `mailsweep scan ARGS --json --out OUT` and parses the JSON summary.
 pub fn scan(out: &Path, args: &[&str]) -> Run {
+    run_json(out, &["scan"], args)
+}
+
+/// Runs `mailsweep search KIND ARGS --json --out OUT` and parses the JSON summary.
+pub fn search(out: &Path, kind: &str, args: &[&str]) -> Run {
+    run_json(out, &["search", kind], args)
+}
+
+fn run_json(out: &Path, command: &[&str], args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_mailsweep"))
-        .arg("scan")
+        .args(command)
         .args(args)
         .arg("--json")
         .arg("--out")

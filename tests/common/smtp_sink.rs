@@ -1,5 +1,8 @@
 //! A scripted SMTP server for tests: one connection on 127.0.0.1, std only.
 //!
+//! Shared by `tests/notify.rs` (the SMTP client) and `tests/search_cli.rs` (the mail a
+//! search sends); each includes it with `#[path = "common/smtp_sink.rs"] mod smtp_sink;`.
+//!
 //! ```ignore
 //! let sink = SmtpSink::start(Script::default())?;    // listening on 127.0.0.1:<free port>
 //! send(&Notification { smtp: sink.server(), .. })?;  // the client under test
@@ -14,6 +17,7 @@
 //! bare LF. A reply is the text written back, CRLF added; a multi-line one is written
 //! with "\r\n" between its lines ("250-one\r\n250 two"). It gives up on a client silent
 //! for [`SmtpSink::READ_TIMEOUT`], so a broken client fails a test instead of hanging it.
+#![allow(dead_code)] // each test binary uses its own subset
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

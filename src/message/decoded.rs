@@ -1,0 +1,418 @@
+//! The decoded view of a whole message, what a person reads: headers with RFC 2047
+//! decoded, text bodies in UTF-8 (transfer encodings and charsets undone), HTML bodies
+//! and their text, attachment names and decoded contents, the same for attached
+//! messages (`message/rfc822`) and for members of zip attachments.
+//!
+//! Built once per message by the searches (mail-parser's full parse); `scan` never
+//! builds it. Pure: no I/O.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::html::html_to_text;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::parsers::MessageStream;
+use mail_parser::{
+    Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+};
+
+use super::zip::{self, ZipCaps};
+
+/// Zip archives inside zip archives are opened this deep (1 = members of an attachment).
+const MAX_ZIP_DEPTH: usize = 3;
+/// Parts visited per message, across attached messages: a cap against MIME bombs.
+const MAX_PARTS: usize = 10_000;
+
+/// Where a piece of text was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextField {
+    Subject,
+    BodyText,
+    /// The text of an HTML body (tags dropped, entities decoded).
+    BodyHtml,
+    AttachmentName,
+}
+
+impl TextField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Subject => "subject",
+            Self::BodyText => "body_text",
+            Self::BodyHtml => "body_html",
+            Self::AttachmentName => "attachment_name",
+        }
+    }
+}
+
+/// A decoded text and where it is: `path` is the MIME part (IMAP section numbers such as
+/// `2.1`, then `/name/member` inside zip archives); empty for the top-level headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub field: TextField,
+    pub path: String,
+    pub text: String,
+}
+
+/// Raw decoded HTML (a body or an HTML attachment), where links are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Html {
+    /// `true` for an HTML attachment rather than a body.
+    pub attachment: bool,
+    pub path: String,
+    pub html: String,
+}
+
+/// An attached file: its decoded contents (exactly the file a recipient would save).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub name: Option<String>,
+    /// `None` when the contents cannot be read (an encrypted or capped zip member).
+    pub data: Option<Vec<u8>>,
+    pub problem: Option<String>,
+}
+
+/// A header that names a sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SenderField {
+    From,
+    Sender,
+    ReplyTo,
+    ReturnPath,
+}
+
+impl SenderField {
+    fn of(name: &str) -> Option<SenderField> {
+        [
+            ("from", Self::From),
+            ("sender", Self::Sender),
+            ("reply-to", Self::ReplyTo),
+            ("return-path", Self::ReturnPath),
+        ]
+        .into_iter()
+        .find(|(n, _)| name.eq_ignore_ascii_case(n))
+        .map(|(_, f)| f)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::From => "from",
+            Self::Sender => "sender",
+            Self::ReplyTo => "reply_to",
+            Self::ReturnPath => "return_path",
+        }
+    }
+}
+
+/// A top-level header field: its name as written and its decoded, unfolded value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderText {
+    pub name: String,
+    pub value: String,
+}
+
+/// The message as a person reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decoded {
+    pub headers: Vec<HeaderText>,
+    /// Addresses of the sender fields of the top-level header (From, Sender, Reply-To,
+    /// Return-Path), in header order.
+    pub senders: Vec<(SenderField, String)>,
+    /// Subject(s), bodies, HTML as text, attachment and zip member names.
+    pub texts: Vec<Text>,
+    /// HTML bodies and HTML attachments as decoded HTML (links are read from these).
+    pub html: Vec<Html>,
+    pub files: Vec<File>,
+    /// Why some of the message could not be decoded (the rest is still here).
+    pub problems: Vec<String>,
+}
+
+impl Decoded {
+    /// Only the top-level header fields and sender addresses: what sender and header
+    /// searches read, without decoding any body.
+    pub fn parse_headers(bytes: &[u8]) -> Decoded {
+        let mut out = Decoded::default();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let Some(message) = MessageParser::default().parse_headers(bytes) else {
+                out.problems.push("not a message: no header block".into());
+                return;
+            };
+            header_fields(&message, &mut out);
+        }));
+        if result.is_err() {
+            out.problems.push("decoder panicked".into());
+        }
+        out
+    }
+
+    /// Decodes a message (its parsed view: mbox quoting already undone). Never panics: a
+    /// parser panic becomes a problem and whatever was decoded before it is kept.
+    pub fn parse(bytes: &[u8], zip_caps: &ZipCaps) -> Decoded {
+        let mut out = Decoded::default();
+        let Some(message) = MessageParser::default().parse(bytes) else {
+            out.problems.push("not a message: no header block".into());
+            return out;
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut walk = Walk {
+                out: &mut out,
+                parts: 0,
+                zip_caps,
+            };
+            header_fields(&message, walk.out);
+            walk.message(&message, "");
+        }));
+        if result.is_err() {
+            out.problems.push("decoder panicked".into());
+        }
+        out
+    }
+}
+
+struct Walk<'o, 'c> {
+    out: &'o mut Decoded,
+    parts: usize,
+    zip_caps: &'c ZipCaps,
+}
+
+/// The top-level header fields, decoded, and the sender addresses among them.
+fn header_fields(message: &Message, out: &mut Decoded) {
+    let raw = message.raw_message.as_ref();
+    let Some(root) = message.parts.first() else {
+        return;
+    };
+    for header in root.headers.iter() {
+        let value = raw
+            .get(header.offset_start as usize..header.offset_end as usize)
+            .unwrap_or_default();
+        let name = header.name.as_str();
+        if let Some(field) = SenderField::of(name) {
+            if let HeaderValue::Address(list) = MessageStream::new(value).parse_address() {
+                for address in list.iter().filter_map(|a| a.address()) {
+                    out.senders.push((field, address.to_string()));
+                }
+            }
+        }
+        out.headers.push(HeaderText {
+            name: name.to_string(),
+            value: decode_unstructured(value),
+        });
+    }
+}
+
+impl Walk<'_, '_> {
+    /// A message's subject and body; `prefix` is the section of the part holding it.
+    fn message(&mut self, message: &Message, prefix: &str) {
+        if let Some(subject) = message.subject() {
+            self.out.texts.push(Text {
+                field: TextField::Subject,
+                path: prefix.to_string(),
+                text: subject.to_string(),
+            });
+        }
+        if message.parts.is_empty() {
+            return;
+        }
+        let root = &message.parts[0];
+        if root.is_multipart() {
+            self.children(message, root, prefix);
+        } else {
+            self.part(message, 0, &section(prefix, 1));
+        }
+    }
+
+    fn children(&mut self, message: &Message, part: &MessagePart, prefix: &str) {
+        for (n, &id) in part.sub_parts().unwrap_or_default().iter().enumerate() {
+            self.part(message, id as usize, &section(prefix, n + 1));
+        }
+    }
+
+    fn part(&mut self, message: &Message, id: usize, path: &str) {
+        self.parts += 1;
+        if self.parts > MAX_PARTS {
+            if self.parts == MAX_PARTS + 1 {
+                self.out.problems.push(format!(
+                    "more than {MAX_PARTS} MIME parts: the rest skipped"
+                ));
+            }
+            return;
+        }
+        let Some(part) = message.parts.get(id) else {
+            return;
+        };
+        if part.is_encoding_problem {
+            self.out
+                .problems
+                .push(format!("part {path}: content could not be fully decoded"));
+        }
+        let name = part
+            .attachment_name()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        if let Some(n) = &name {
+            self.out.texts.push(Text {
+                field: TextField::AttachmentName,
+                path: path.to_string(),
+                text: n.clone(),
+            });
+        }
+        let is_attachment = name.is_some()
+            || part
+                .content_disposition()
+                .is_some_and(|d| d.is_attachment());
+        match &part.body {
+            PartType::Multipart(_) => self.children(message, part, path),
+            PartType::Message(nested) => {
+                self.file(path, name, message_bytes(nested).to_vec());
+                self.message(nested, path);
+            }
+            PartType::Text(text) if !is_attachment => self.out.texts.push(Text {
+                field: TextField::BodyText,
+                path: path.to_string(),
+                text: text.to_string(),
+            }),
+            PartType::Html(html) if !is_attachment => {
+                self.out.texts.push(Text {
+                    field: TextField::BodyHtml,
+                    path: path.to_string(),
+                    text: html_to_text(html),
+                });
+                self.out.html.push(Html {
+                    attachment: false,
+                    path: path.to_string(),
+                    html: html.to_string(),
+                });
+            }
+            PartType::Text(_) | PartType::Html(_) => {
+                // A text attachment's file is its bytes before charset conversion.
+                let data = transfer_decoded(message, part);
+                if let PartType::Html(html) = &part.body {
+                    self.out.html.push(Html {
+                        attachment: true,
+                        path: path.to_string(),
+                        html: html.to_string(),
+                    });
+                }
+                self.file(path, name, data);
+            }
+            PartType::Binary(data) | PartType::InlineBinary(data) => {
+                self.file(path, name, data.to_vec())
+            }
+        }
+    }
+
+    /// Records an attached file, and the members of a zip archive.
+    fn file(&mut self, path: &str, name: Option<String>, data: Vec<u8>) {
+        // Members live below the archive's name; an unnamed archive adds no segment.
+        let prefix = match &name {
+            Some(n) => format!("{path}/{n}"),
+            None => path.to_string(),
+        };
+        let is_zip = zip::looks_like_zip(&data);
+        self.out.files.push(File {
+            path: path.to_string(),
+            name,
+            data: Some(data),
+            problem: None,
+        });
+        if is_zip {
+            let index = self.out.files.len() - 1;
+            let archive = self.out.files[index].data.take().unwrap_or_default();
+            self.zip(&prefix, &archive, 1);
+            self.out.files[index].data = Some(archive);
+        }
+    }
+
+    fn zip(&mut self, path: &str, archive: &[u8], depth: usize) {
+        let listing = match zip::members(archive, self.zip_caps) {
+            Ok(l) => l,
+            Err(e) => {
+                self.out.problems.push(format!("{path}: {e}"));
+                return;
+            }
+        };
+        if listing.truncated {
+            self.out.problems.push(format!(
+                "{path}: more than {} members: the rest skipped",
+                self.zip_caps.max_members
+            ));
+        }
+        for member in listing.members {
+            if member.is_dir {
+                continue;
+            }
+            let member_path = format!("{path}/{}", member.name);
+            self.out.texts.push(Text {
+                field: TextField::AttachmentName,
+                path: member_path.clone(),
+                text: member.name.clone(),
+            });
+            let nested = member
+                .data
+                .as_deref()
+                .filter(|d| depth < MAX_ZIP_DEPTH && zip::looks_like_zip(d))
+                .map(<[u8]>::to_vec);
+            let problem = match (member.encrypted, member.problem) {
+                (_, Some(p)) => Some(p),
+                (true, None) => Some("encrypted".to_string()),
+                (false, None) => None,
+            };
+            self.out.files.push(File {
+                path: member_path.clone(),
+                name: Some(member.name),
+                data: member.data,
+                problem,
+            });
+            if let Some(inner) = nested {
+                self.zip(&member_path, &inner, depth + 1);
+            }
+        }
+    }
+}
+
+/// `prefix.n`, or `n` at the top.
+fn section(prefix: &str, n: usize) -> String {
+    if prefix.is_empty() {
+        n.to_string()
+    } else {
+        format!("{prefix}.{n}")
+    }
+}
+
+/// The bytes of an attached message as stored in its part.
+fn message_bytes<'a>(nested: &'a Message) -> &'a [u8] {
+    nested.raw_message()
+}
+
+/// A part's body with only the transfer encoding undone (no charset conversion): the
+/// file a recipient saves. For an unencoded part mail-parser's range is exactly the body
+/// (the line break before the boundary belongs to the boundary).
+fn transfer_decoded(message: &Message, part: &MessagePart) -> Vec<u8> {
+    let raw = message
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize);
+    let decoded = match (part.encoding, raw) {
+        (Encoding::Base64, Some(raw)) => base64_decode(raw),
+        (Encoding::QuotedPrintable, Some(raw)) => quoted_printable_decode(raw),
+        (Encoding::None, Some(raw)) if !part.is_encoding_problem => Some(raw.to_vec()),
+        _ => None,
+    };
+    decoded.unwrap_or_else(|| part.contents().to_vec())
+}
+
+/// A header value as read: RFC 2047 words decoded, folding undone, trimmed.
+pub fn decode_unstructured(raw: &[u8]) -> String {
+    let text = MessageStream::new(raw)
+        .parse_unstructured()
+        .into_text()
+        .map(|t| t.into_owned())
+        .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned());
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
