@@ -39,20 +39,28 @@ pub fn refang(value: &str) -> String {
     restore_schemes(&remove_brackets(value))
 }
 
-/// Replaces the bracketed forms and `\.`. Matches are only ever ASCII bytes, so slicing
-/// `value` at them never splits a character.
+/// Replaces the bracketed forms and `\.`.
 fn remove_brackets(value: &str) -> String {
+    replace_where(value, |bytes, i| match bytes[i] {
+        b'\\' if bytes.get(i + 1) == Some(&b'.') => Some((2, ".")),
+        open @ (b'[' | b'(' | b'{') => bracketed_at(&bytes[i + 1..], closing(open)),
+        _ => None,
+    })
+}
+
+/// Copies `value`, replacing the `(length, replacement)` that `found(bytes, i)` reports
+/// at each position. Matches are only ever ASCII bytes, so slicing `value` at them never
+/// splits a character.
+fn replace_where(
+    value: &str,
+    found: impl Fn(&[u8], usize) -> Option<(usize, &'static str)>,
+) -> String {
     let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len());
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let found = match bytes[i] {
-            b'\\' if bytes.get(i + 1) == Some(&b'.') => Some((2, ".")),
-            open @ (b'[' | b'(' | b'{') => bracketed_at(&bytes[i + 1..], closing(open)),
-            _ => None,
-        };
-        match found {
+        match found(bytes, i) {
             Some((len, replacement)) => {
                 out.push_str(&value[copied..i]);
                 out.push_str(replacement);
@@ -86,25 +94,10 @@ fn bracketed_at(rest: &[u8], close: u8) -> Option<(usize, &'static str)> {
 
 /// Restores defanged schemes at the start of a word, followed by `:`.
 fn restore_schemes(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = String::with_capacity(value.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
+    replace_where(value, |bytes, i| {
         let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        let found = word_start.then(|| scheme_at(&bytes[i..])).flatten();
-        match found {
-            Some((len, replacement)) => {
-                out.push_str(&value[copied..i]);
-                out.push_str(replacement);
-                i += len;
-                copied = i;
-            }
-            None => i += 1,
-        }
-    }
-    out.push_str(&value[copied..]);
-    out
+        word_start.then(|| scheme_at(&bytes[i..])).flatten()
+    })
 }
 
 /// The length and real spelling of a defanged scheme that starts `rest` and is followed
