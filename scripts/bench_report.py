@@ -3,6 +3,7 @@
 
 Usage: bench_report.py RESULTS.tsv --format human|json --size-mib N
            --corpus-bytes B --corpus-messages M --cores C [--corpus-sha256 H]
+           [--values-manifest PATH]
 
 RESULTS.tsv has one line per tool, tab-separated:
     tool status seconds bytes messages rss_kib threads json_path note
@@ -13,6 +14,13 @@ baseline), and note is free text without tabs.
 MB = 10^6 bytes. Ratios compare MB/s: "x python" = tool / Python baseline,
 "x cat" = tool / cat. For mailsweep, messages/s uses the message count that
 mailsweep reported (falling back to the corpus count).
+
+Search rows (rg_kw1000, mailsweep_kw1000, mailsweep_kw10 and the same for
+links): "ratio_rg_same_values" = mailsweep_<k>1000 MB/s / rg_<k>1000 MB/s
+(target >= 2), "ratio_1000_vs_10" = mailsweep_<k>1000 seconds /
+mailsweep_<k>10 seconds (target <= 1.3). With --values-manifest (written by
+bench_values.py), the notes say how many values of each class (raw,
+encoded_only, absent) mailsweep found, from its search.indicators.
 """
 
 from __future__ import annotations
@@ -27,7 +35,25 @@ LABELS = {
     "python": "python mailbox+email",
     "mailsweep_t1": "mailsweep --threads 1",
     "mailsweep_default": "mailsweep (default threads)",
+    "rg_kw1000": "rg -i -F -f keywords1000",
+    "mailsweep_kw1000": "mailsweep keywords 1000",
+    "mailsweep_kw10": "mailsweep keywords 10",
+    "rg_links1000": "rg -i -F -f links1000",
+    "mailsweep_links1000": "mailsweep links 1000",
+    "mailsweep_links10": "mailsweep links 10",
 }
+# Search rows: tool -> (search kind, value set in the values manifest).
+SEARCH_ROWS = {
+    "rg_kw1000": ("keywords", "keywords1000"),
+    "mailsweep_kw1000": ("keywords", "keywords1000"),
+    "mailsweep_kw10": ("keywords", "keywords10"),
+    "rg_links1000": ("links", "links1000"),
+    "mailsweep_links1000": ("links", "links1000"),
+    "mailsweep_links10": ("links", "links10"),
+}
+# (kind, short): rows mailsweep_<short>1000 / mailsweep_<short>10 / rg_<short>1000.
+SEARCH_KINDS = (("keywords", "kw"), ("links", "links"))
+CLASSES = ("raw", "encoded_only", "absent")
 MAILSWEEP_FIELDS = ("run_id", "run_dir", "mailboxes", "messages", "bytes", "seconds",
                     "mb_per_s", "parse_failures")
 
@@ -86,14 +112,32 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--corpus-messages", type=int, required=True)
     ap.add_argument("--corpus-sha256", default="")
     ap.add_argument("--cores", type=int, required=True)
+    ap.add_argument("--values-manifest", default="")
     args = ap.parse_args(argv)
+
+    value_sets = {}
+    if args.values_manifest:
+        try:
+            with open(args.values_manifest, encoding="utf-8") as fh:
+                value_sets = json.load(fh).get("sets", {})
+        except (OSError, ValueError) as exc:
+            print(f"bench_report: unreadable values manifest: {exc}", file=sys.stderr)
 
     rows = load(args.results)
     for r in rows:
         r["label"] = LABELS.get(r["tool"], r["tool"])
         rep = r.get("reported")
+        if r["tool"] in SEARCH_ROWS:
+            kind, set_name = SEARCH_ROWS[r["tool"]]
+            r["search_kind"] = kind
+            entries = value_sets.get(set_name)
+            if entries:
+                r["values"] = len(entries)
+                r["value_classes"] = {c: sum(e["class"] == c for e in entries) for c in CLASSES}
         if r["tool"].startswith("mailsweep") and isinstance(rep, dict):
             r["reported"] = {k: rep.get(k) for k in MAILSWEEP_FIELDS if k in rep}
+            if r["tool"] in SEARCH_ROWS:
+                search_report(r, rep, value_sets.get(SEARCH_ROWS[r["tool"]][1]))
             missing = [k for k in MAILSWEEP_FIELDS if k not in rep]
             if missing:
                 r["note"] = (r["note"] + "; JSON lacks " + ",".join(missing)).lstrip("; ")
@@ -123,6 +167,14 @@ def main(argv: list[str]) -> int:
         speedup = secs["mailsweep_t1"] / secs["mailsweep_default"]
     default_threads = next((r["threads"] for r in rows if r["tool"] == "mailsweep_default"), None)
 
+    rates = {r["tool"]: r["mb_per_s"] for r in rows if r["mb_per_s"]}
+    search_ratios = {}  # short -> (ratio_rg_same_values, ratio_1000_vs_10)
+    for _kind, short in SEARCH_KINDS:
+        ms1000, rg1000, ms10 = f"mailsweep_{short}1000", f"rg_{short}1000", f"mailsweep_{short}10"
+        vs_rg = rates[ms1000] / rates[rg1000] if rates.get(ms1000) and rates.get(rg1000) else None
+        vs_10 = secs[ms1000] / secs[ms10] if secs.get(ms1000) and secs.get(ms10) else None
+        search_ratios[short] = (vs_rg, vs_10)
+
     if args.format == "json":
         for r in rows:
             obj = {
@@ -147,6 +199,14 @@ def main(argv: list[str]) -> int:
             }
             if r["tool"] == "mailsweep_default":
                 obj["speedup_vs_1_thread"] = rnd(speedup, 3)
+            if r["tool"] in SEARCH_ROWS:
+                obj["search_kind"] = r["search_kind"]
+                obj["values"] = r.get("values")
+                obj["value_classes"] = r.get("value_classes")
+                for _kind, short in SEARCH_KINDS:
+                    if r["tool"] == f"mailsweep_{short}1000":
+                        obj["ratio_rg_same_values"] = rnd(search_ratios[short][0], 3)
+                        obj["ratio_1000_vs_10"] = rnd(search_ratios[short][1], 3)
             if "reported" in r:
                 obj["reported"] = r["reported"]
             print(json.dumps(obj, sort_keys=False))
@@ -178,6 +238,15 @@ def main(argv: list[str]) -> int:
               f" ({args.cores} cores)")
     else:
         print("mailsweep speed-up: n/a (a mailsweep run is missing)")
+    for kind, short in SEARCH_KINDS:
+        if all(r["status"] == "skipped" for r in rows if r["tool"].endswith(f"_{short}1000")
+               or r["tool"] == f"mailsweep_{short}10"):
+            continue
+        vs_rg, vs_10 = search_ratios[short]
+        print(f"search {kind} 1000 values: {fmt(vs_rg, '.2f', 'x', 'n/a')} rg -i -F -f"
+              f" (target >= 2x{target(vs_rg, vs_rg is not None and vs_rg >= 2)})")
+        print(f"search {kind} 1000 vs 10 values: time ratio {fmt(vs_10, '.2f', '', 'n/a')}"
+              f" (target <= 1.3{target(vs_10, vs_10 is not None and vs_10 <= 1.3)})")
     if notes:
         print("notes:")
         for n in notes:
@@ -185,12 +254,45 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def search_report(r: dict, rep: dict, entries: list | None) -> None:
+    """Adds a search row's own figures to its reported fields and note."""
+    search = rep.get("search")
+    if not isinstance(search, dict):
+        r["note"] = (r["note"] + "; JSON lacks search").lstrip("; ")
+        return
+    indicators = search.get("indicators") if isinstance(search.get("indicators"), list) else []
+    found = [i for i in indicators if isinstance(i, dict) and (i.get("matched_messages") or 0) > 0]
+    r["reported"]["search"] = {
+        "action": search.get("action"),
+        "messages_matched": search.get("messages_matched"),
+        "values": len(indicators),
+        "values_found": len(found),
+    }
+    parts = [f"search.messages_matched={search.get('messages_matched')}",
+             f"values found {len(found)}/{len(indicators)}"]
+    if entries:
+        cls = {e["value"]: e["class"] for e in entries}
+        hit = {c: 0 for c in CLASSES}
+        for i in found:
+            c = cls.get(i.get("value"))
+            if c:
+                hit[c] += 1
+        total = {c: sum(e["class"] == c for e in entries) for c in CLASSES}
+        parts.append(", ".join(f"{c.replace('_', '-')} {hit[c]}/{total[c]}" for c in CLASSES))
+        r["reported"]["search"]["values_found_by_class"] = hit
+    r["note"] = (r["note"] + "; " + "; ".join(parts)).lstrip("; ")
+
+
+def target(x, met: bool) -> str:
+    return "" if x is None else (": met" if met else ": NOT met")
+
+
 def rnd(x, nd):
     return None if x is None else round(x, nd)
 
 
-def fmt(x, spec, suffix=""):
-    return "-" if x is None else format(x, spec) + suffix
+def fmt(x, spec, suffix="", missing="-"):
+    return missing if x is None else format(x, spec) + suffix
 
 
 if __name__ == "__main__":

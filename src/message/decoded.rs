@@ -6,16 +6,19 @@
 //! Built once per message by the searches (mail-parser's full parse); `scan` never
 //! builds it. Pure: no I/O.
 
+use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use mail_parser::decoders::base64::base64_decode;
-use mail_parser::decoders::html::html_to_text;
+use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::parsers::MessageStream;
 use mail_parser::{
-    Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+    Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
+use super::html_text::html_text;
+use super::recover;
 use super::zip::{self, ZipCaps};
 
 /// Zip archives inside zip archives are opened this deep (1 = members of an attachment).
@@ -127,13 +130,37 @@ pub struct Decoded {
     pub problems: Vec<String>,
 }
 
+/// What a search reads of a message: only that is decoded and copied.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Want {
+    /// Top-level header fields and sender addresses.
+    pub headers: bool,
+    /// Text bodies.
+    pub body_text: bool,
+    /// Subjects, HTML bodies as text, attachment and zip member names.
+    pub names_and_html_text: bool,
+    /// HTML bodies and attachments as HTML.
+    pub html: bool,
+    /// Attached files' contents (and zip members').
+    pub files: bool,
+}
+
+/// The mail-parser configuration for decoding: MIME headers and Subject parsed, every
+/// other header kept raw (its typed parsers, `Received` above all, cost time for
+/// nothing: header fields are decoded here from their raw bytes).
+pub fn parser() -> MessageParser {
+    MessageParser::new()
+        .with_mime_headers()
+        .header_text(HeaderName::Subject)
+}
+
 impl Decoded {
     /// Only the top-level header fields and sender addresses: what sender and header
     /// searches read, without decoding any body.
-    pub fn parse_headers(bytes: &[u8]) -> Decoded {
+    pub fn parse_headers(parser: &MessageParser, bytes: &[u8]) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let Some(message) = MessageParser::default().parse_headers(bytes) else {
+            let Some(message) = parser.parse_headers(bytes) else {
                 out.problems.push("not a message: no header block".into());
                 return;
             };
@@ -145,21 +172,25 @@ impl Decoded {
         out
     }
 
-    /// Decodes a message (its parsed view: mbox quoting already undone). Never panics: a
-    /// parser panic becomes a problem and whatever was decoded before it is kept.
-    pub fn parse(bytes: &[u8], zip_caps: &ZipCaps) -> Decoded {
+    /// Decodes what `want` asks of a message (its parsed view: mbox quoting already
+    /// undone), with a [`parser`]. Never panics: a parser panic becomes a problem and
+    /// whatever was decoded before it is kept.
+    pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
         let mut out = Decoded::default();
-        let Some(message) = MessageParser::default().parse(bytes) else {
-            out.problems.push("not a message: no header block".into());
-            return out;
-        };
         let result = catch_unwind(AssertUnwindSafe(|| {
+            let Some(message) = parser.parse(bytes) else {
+                out.problems.push("not a message: no header block".into());
+                return;
+            };
             let mut walk = Walk {
                 out: &mut out,
                 parts: 0,
                 zip_caps,
+                want,
             };
-            header_fields(&message, walk.out);
+            if want.headers {
+                header_fields(&message, walk.out);
+            }
             walk.message(&message, "");
         }));
         if result.is_err() {
@@ -173,6 +204,7 @@ struct Walk<'o, 'c> {
     out: &'o mut Decoded,
     parts: usize,
     zip_caps: &'c ZipCaps,
+    want: Want,
 }
 
 /// The top-level header fields, decoded, and the sender addresses among them.
@@ -201,14 +233,25 @@ fn header_fields(message: &Message, out: &mut Decoded) {
 }
 
 impl Walk<'_, '_> {
+    /// Records a text if it is wanted; `text` is only made then.
+    fn text(&mut self, field: TextField, path: &str, text: impl FnOnce() -> String) {
+        let wanted = match field {
+            TextField::BodyText => self.want.body_text,
+            _ => self.want.names_and_html_text,
+        };
+        if wanted {
+            self.out.texts.push(Text {
+                field,
+                path: path.to_string(),
+                text: text(),
+            });
+        }
+    }
+
     /// A message's subject and body; `prefix` is the section of the part holding it.
     fn message(&mut self, message: &Message, prefix: &str) {
         if let Some(subject) = message.subject() {
-            self.out.texts.push(Text {
-                field: TextField::Subject,
-                path: prefix.to_string(),
-                text: subject.to_string(),
-            });
+            self.text(TextField::Subject, prefix, || subject.to_string());
         }
         if message.parts.is_empty() {
             return;
@@ -250,11 +293,7 @@ impl Walk<'_, '_> {
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
         if let Some(n) = &name {
-            self.out.texts.push(Text {
-                field: TextField::AttachmentName,
-                path: path.to_string(),
-                text: n.clone(),
-            });
+            self.text(TextField::AttachmentName, path, || n.clone());
         }
         let is_attachment = name.is_some()
             || part
@@ -263,63 +302,67 @@ impl Walk<'_, '_> {
         match &part.body {
             PartType::Multipart(_) => self.children(message, part, path),
             PartType::Message(nested) => {
-                self.file(path, name, message_bytes(nested).to_vec());
+                self.file(path, name, message_bytes(nested));
                 self.message(nested, path);
             }
-            PartType::Text(text) if !is_attachment => self.out.texts.push(Text {
-                field: TextField::BodyText,
-                path: path.to_string(),
-                text: text.to_string(),
-            }),
-            PartType::Html(html) if !is_attachment => {
-                self.out.texts.push(Text {
-                    field: TextField::BodyHtml,
-                    path: path.to_string(),
-                    text: html_to_text(html),
-                });
-                self.out.html.push(Html {
-                    attachment: false,
-                    path: path.to_string(),
-                    html: html.to_string(),
-                });
+            PartType::Text(text) | PartType::Html(text) if !is_attachment => {
+                let body = recovered_text(message, part).map_or(Cow::Borrowed(&**text), Cow::Owned);
+                // A part mail-parser could not decode comes back as plain text whatever
+                // it was: its declared type says whether it is HTML.
+                let is_html = matches!(part.body, PartType::Html(_))
+                    || part.content_type().is_some_and(|c| {
+                        c.ctype().eq_ignore_ascii_case("text")
+                            && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("html"))
+                    });
+                if is_html {
+                    self.text(TextField::BodyHtml, path, || html_text(&body));
+                    self.html(false, path, &body);
+                } else {
+                    self.text(TextField::BodyText, path, || body.into_owned());
+                }
             }
             PartType::Text(_) | PartType::Html(_) => {
-                // A text attachment's file is its bytes before charset conversion.
-                let data = transfer_decoded(message, part);
                 if let PartType::Html(html) = &part.body {
-                    self.out.html.push(Html {
-                        attachment: true,
-                        path: path.to_string(),
-                        html: html.to_string(),
-                    });
+                    self.html(true, path, html);
                 }
-                self.file(path, name, data);
+                // A text attachment's file is its bytes before charset conversion.
+                if self.want.files {
+                    let data = transfer_decoded(message, part);
+                    self.file(path, name, &data);
+                }
             }
-            PartType::Binary(data) | PartType::InlineBinary(data) => {
-                self.file(path, name, data.to_vec())
-            }
+            PartType::Binary(data) | PartType::InlineBinary(data) => self.file(path, name, data),
         }
     }
 
-    /// Records an attached file, and the members of a zip archive.
-    fn file(&mut self, path: &str, name: Option<String>, data: Vec<u8>) {
+    fn html(&mut self, attachment: bool, path: &str, html: &str) {
+        if self.want.html {
+            self.out.html.push(Html {
+                attachment,
+                path: path.to_string(),
+                html: html.to_string(),
+            });
+        }
+    }
+
+    /// Records an attached file if files are wanted, and opens a zip archive if its
+    /// members' names or contents are.
+    fn file(&mut self, path: &str, name: Option<String>, data: &[u8]) {
         // Members live below the archive's name; an unnamed archive adds no segment.
         let prefix = match &name {
             Some(n) => format!("{path}/{n}"),
             None => path.to_string(),
         };
-        let is_zip = zip::looks_like_zip(&data);
-        self.out.files.push(File {
-            path: path.to_string(),
-            name,
-            data: Some(data),
-            problem: None,
-        });
-        if is_zip {
-            let index = self.out.files.len() - 1;
-            let archive = self.out.files[index].data.take().unwrap_or_default();
-            self.zip(&prefix, &archive, 1);
-            self.out.files[index].data = Some(archive);
+        if self.want.files {
+            self.out.files.push(File {
+                path: path.to_string(),
+                name,
+                data: Some(data.to_vec()),
+                problem: None,
+            });
+        }
+        if (self.want.files || self.want.names_and_html_text) && zip::looks_like_zip(data) {
+            self.zip(&prefix, data, 1);
         }
     }
 
@@ -342,10 +385,8 @@ impl Walk<'_, '_> {
                 continue;
             }
             let member_path = format!("{path}/{}", member.name);
-            self.out.texts.push(Text {
-                field: TextField::AttachmentName,
-                path: member_path.clone(),
-                text: member.name.clone(),
+            self.text(TextField::AttachmentName, &member_path, || {
+                member.name.clone()
             });
             let nested = member
                 .data
@@ -357,12 +398,14 @@ impl Walk<'_, '_> {
                 (true, None) => Some("encrypted".to_string()),
                 (false, None) => None,
             };
-            self.out.files.push(File {
-                path: member_path.clone(),
-                name: Some(member.name),
-                data: member.data,
-                problem,
-            });
+            if self.want.files {
+                self.out.files.push(File {
+                    path: member_path.clone(),
+                    name: Some(member.name),
+                    data: member.data,
+                    problem,
+                });
+            }
             if let Some(inner) = nested {
                 self.zip(&member_path, &inner, depth + 1);
             }
@@ -384,10 +427,52 @@ fn message_bytes<'a>(nested: &'a Message) -> &'a [u8] {
     nested.raw_message()
 }
 
+/// The body of a part whose transfer decoding mail-parser gave up on, decoded leniently
+/// (see `recover`): the file's bytes, and text appended after base64 data. `None` for
+/// parts mail-parser decoded.
+fn recovered<'m>(message: &'m Message, part: &MessagePart) -> Option<(Vec<u8>, &'m [u8])> {
+    if !part.is_encoding_problem {
+        return None;
+    }
+    let raw = message
+        .raw_message
+        .get(part.offset_body as usize..part.offset_end as usize)?;
+    let declared = part.content_transfer_encoding()?.trim();
+    if declared.eq_ignore_ascii_case("base64") {
+        Some(recover::base64_with_trailer(raw))
+    } else if declared.eq_ignore_ascii_case("quoted-printable") {
+        Some((recover::quoted_printable_lenient(raw), &[]))
+    } else {
+        None
+    }
+}
+
+/// A recovered text part in UTF-8 (its charset converted as mail-parser would), with
+/// any text appended after its data.
+fn recovered_text(message: &Message, part: &MessagePart) -> Option<String> {
+    let (bytes, trailer) = recovered(message, part)?;
+    let decoder = part
+        .content_type()
+        .and_then(|c| c.attribute("charset"))
+        .and_then(|c| charset_decoder(c.as_bytes()));
+    let mut text = match decoder {
+        Some(decode) => decode(&bytes),
+        None => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    if !trailer.is_empty() {
+        text.push('\n');
+        text.push_str(&String::from_utf8_lossy(trailer));
+    }
+    Some(text)
+}
+
 /// A part's body with only the transfer encoding undone (no charset conversion): the
 /// file a recipient saves. For an unencoded part mail-parser's range is exactly the body
 /// (the line break before the boundary belongs to the boundary).
 fn transfer_decoded(message: &Message, part: &MessagePart) -> Vec<u8> {
+    if let Some((bytes, _trailer)) = recovered(message, part) {
+        return bytes;
+    }
     let raw = message
         .raw_message
         .get(part.offset_body as usize..part.offset_end as usize);

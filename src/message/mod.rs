@@ -7,7 +7,9 @@
 pub mod date;
 pub mod decoded;
 pub mod headers;
+mod html_text;
 pub mod mime;
+mod recover;
 pub mod zip;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

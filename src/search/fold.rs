@@ -10,55 +10,71 @@ use caseless::Caseless;
 
 /// Folds `text` (see the module doc).
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    fold_into(text, None)
+}
+
+/// Folds `text` and maps every byte of the result back: `map[k]` is the byte offset in
+/// `text` of the character that produced byte `k` of the folded text, and one more
+/// entry maps the end. Only built for texts a match is shown from.
+pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let folded = fold_into(text, Some(&mut map));
+    map.push(text.len() as u32);
+    (folded, map)
+}
+
+/// The folding loop: runs of ASCII bytes other than whitespace (nearly all of real
+/// mail) are lowered in bulk; whitespace collapses; any other character goes through the
+/// Unicode case folding tables.
+fn fold_into(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut in_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                out.push(' ');
-                in_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i] < 0x80 && !is_ascii_space(bytes[i]) {
+            i += 1;
+        }
+        if i > start {
+            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
+            if let Some(map) = map.as_deref_mut() {
+                map.extend(start as u32..i as u32);
             }
-            continue;
+            in_space = false;
         }
-        in_space = false;
-        push_folded(&mut out, c);
+        let Some(&b) = bytes.get(i) else { break };
+        let before = out.len();
+        let (len, space) = if b < 0x80 {
+            (1, true)
+        } else {
+            let c = text[i..]
+                .chars()
+                .next()
+                .expect("i is on a character boundary");
+            if !c.is_whitespace() {
+                let mut buffer = [0u8; 4];
+                for folded in std::iter::once(c).default_case_fold() {
+                    out.extend_from_slice(folded.encode_utf8(&mut buffer).as_bytes());
+                }
+            }
+            (c.len_utf8(), c.is_whitespace())
+        };
+        if space && !in_space {
+            out.push(b' ');
+        }
+        in_space = space;
+        if let Some(map) = map.as_deref_mut() {
+            map.resize(map.len() + (out.len() - before), i as u32);
+        }
+        i += len;
     }
-    out
+    String::from_utf8(out).expect("folding keeps UTF-8")
 }
 
-fn push_folded(out: &mut String, c: char) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    out.extend(std::iter::once(c).default_case_fold());
-}
-
-/// The byte offset in `text` of the character that produced byte `folded_at` of
-/// `fold(text)` (for showing the original text around a match).
-pub fn original_offset(text: &str, folded_at: usize) -> usize {
-    let mut folded_len = 0;
-    let mut in_space = false;
-    let mut buffer = String::new();
-    for (i, c) in text.char_indices() {
-        // The rest of a whitespace run produced nothing: it cannot start a match.
-        if c.is_whitespace() && in_space {
-            continue;
-        }
-        if folded_len >= folded_at {
-            return i;
-        }
-        if c.is_whitespace() {
-            folded_len += 1;
-            in_space = true;
-            continue;
-        }
-        in_space = false;
-        buffer.clear();
-        push_folded(&mut buffer, c);
-        folded_len += buffer.len();
-    }
-    text.len()
+/// ASCII whitespace as `char::is_whitespace` sees it (vertical tab included).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 /// Up to `max_chars` of `text` around byte range `start..end` (on char boundaries),
@@ -102,11 +118,14 @@ mod tests {
     #[test]
     fn maps_folded_offsets_back() {
         let text = "Große  Rechnung";
-        let folded = fold(text);
+        let (folded, map) = fold_with_map(text);
+        assert_eq!(folded, fold(text));
+        assert_eq!(map.len(), folded.len() + 1);
         let at = folded.find("rechnung").unwrap();
-        assert_eq!(&text[original_offset(text, at)..], "Rechnung");
-        assert_eq!(original_offset(text, 0), 0);
-        assert_eq!(original_offset(text, folded.len()), text.len());
+        assert_eq!(&text[map[at] as usize..], "Rechnung");
+        // Both bytes of "ss" come from "ß"; the end maps to the end.
+        assert_eq!(&text[map[3] as usize..map[5] as usize], "ß");
+        assert_eq!(map[folded.len()] as usize, text.len());
     }
 
     #[test]

@@ -32,11 +32,23 @@ impl Hits {
         path: &str,
         snippet: impl FnOnce() -> String,
     ) {
+        self.add_many(indicator, field, path, 1, snippet);
+    }
+
+    /// Records `count` occurrences found together.
+    pub fn add_many(
+        &mut self,
+        indicator: usize,
+        field: &str,
+        path: &str,
+        count: u32,
+        snippet: impl FnOnce() -> String,
+    ) {
         let key = (indicator, field.to_string(), path.to_string());
         match self.by_place.get_mut(&key) {
-            Some((_, n)) => *n += 1,
+            Some((_, n)) => *n += count,
             None => {
-                self.by_place.insert(key, (snippet(), 1));
+                self.by_place.insert(key, (snippet(), count));
             }
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::fold::{fold, original_offset, snippet};
+use super::fold::{fold, fold_with_map, snippet};
 use super::hit::{Hits, SNIPPET_CHARS};
 use super::SearchError;
 use crate::message::decoded::Text;
@@ -47,22 +47,40 @@ impl KeywordMatcher {
         })
     }
 
-    /// Every keyword found in the texts.
+    /// Every keyword found in the texts. Occurrences are counted per text first, so a
+    /// value found a thousand times costs one hit and one snippet.
     pub fn find(&self, texts: &[Text], hits: &mut Hits) {
+        // Per pattern: occurrences in the current text and the first one's range.
+        let mut found: Vec<(u32, usize, usize)> = vec![(0, 0, 0); self.indicators.len()];
+        let mut touched: Vec<usize> = Vec::new();
         for text in texts {
             let folded = fold(&text.text);
             for m in self.automaton.find_overlapping_iter(&folded) {
                 if self.whole_word && !at_word_edges(&folded, m.start(), m.end()) {
                     continue;
                 }
-                for &indicator in &self.indicators[m.pattern().as_usize()] {
-                    hits.add(indicator, text.field.as_str(), &text.path, || {
-                        let start = original_offset(&text.text, m.start());
-                        let end = original_offset(&text.text, m.end()).max(start);
-                        snippet(&text.text, start, end, SNIPPET_CHARS)
+                let entry = &mut found[m.pattern().as_usize()];
+                if entry.0 == 0 {
+                    touched.push(m.pattern().as_usize());
+                    (entry.1, entry.2) = (m.start(), m.end());
+                }
+                entry.0 += 1;
+            }
+            if touched.is_empty() {
+                continue;
+            }
+            let (_, map) = fold_with_map(&text.text);
+            for &pattern in &touched {
+                let (count, start, end) = std::mem::take(&mut found[pattern]);
+                let (start, end) = (map[start] as usize, map[end] as usize);
+                let shown = snippet(&text.text, start, end.max(start), SNIPPET_CHARS);
+                for &indicator in &self.indicators[pattern] {
+                    hits.add_many(indicator, text.field.as_str(), &text.path, count, || {
+                        shown.clone()
                     });
                 }
             }
+            touched.clear();
         }
     }
 }

@@ -23,7 +23,9 @@ use keywords::KeywordMatcher;
 use links::LinkMatcher;
 use sender::{SenderMatcher, SenderValue};
 
-use crate::message::decoded::{Decoded, TextField};
+use mail_parser::MessageParser;
+
+use crate::message::decoded::{self, Decoded, TextField, Want};
 use crate::message::zip::ZipCaps;
 
 /// What a search looks for (the seed's "Search links / files / sender / headers /
@@ -103,6 +105,7 @@ pub struct Searcher {
     indicators: Vec<Indicator>,
     matcher: Matcher,
     zip_caps: ZipCaps,
+    parser: MessageParser,
 }
 
 enum Matcher {
@@ -204,6 +207,7 @@ impl Searcher {
             indicators,
             matcher,
             zip_caps: ZipCaps::default(),
+            parser: decoded::parser(),
         })
     }
 
@@ -218,9 +222,26 @@ impl Searcher {
     /// Searches one message (its parsed view) and, for sender searches, its mbox
     /// envelope sender. Sender and header searches read only the header block.
     pub fn search(&self, message: &[u8], envelope_sender: Option<&str>) -> MessageHits {
+        let want = |w: Want| Decoded::parse(&self.parser, message, &self.zip_caps, w);
         let decoded = match self.kind {
-            SearchKind::Sender | SearchKind::Headers => Decoded::parse_headers(message),
-            _ => Decoded::parse(message, &self.zip_caps),
+            SearchKind::Sender | SearchKind::Headers => {
+                Decoded::parse_headers(&self.parser, message)
+            }
+            SearchKind::Links => want(Want {
+                headers: true,
+                body_text: true,
+                html: true,
+                ..Want::default()
+            }),
+            SearchKind::Files => want(Want {
+                files: true,
+                ..Want::default()
+            }),
+            SearchKind::Keywords => want(Want {
+                body_text: true,
+                names_and_html_text: true,
+                ..Want::default()
+            }),
         };
         let mut hits = Hits::default();
         match &self.matcher {

@@ -1,0 +1,146 @@
+//! Recovering what a strict decoder gives up on. mail-parser abandons a whole base64
+//! or quoted-printable part on the first irregularity (a last part whose closing
+//! boundary never comes, a footer a list server appended to base64, a literal `=====`
+//! line in quoted-printable) and hands the raw encoded text back. Mail readers decode
+//! such parts anyway, the way RFC 2045 asks decoders to be robust: base64 ignores
+//! characters outside its alphabet (§6.8); quoted-printable keeps an `=` that does not
+//! start an escape or a soft line break as it is (§6.7, note 1).
+//!
+//! One refinement for base64: text a list server appended after the data (a Mailman
+//! footer) is not base64 at all. The data ends at the first line after it that is not
+//! base64, and what follows is returned as the plain text it is, so a footer is neither
+//! decoded into garbage nor lost.
+
+/// Splits a base64 body into its data and the plain text appended after it: the data
+/// ends before the first non-blank line, after data lines began, that holds anything
+/// but the base64 alphabet and `=`.
+pub fn base64_with_trailer(raw: &[u8]) -> (Vec<u8>, &[u8]) {
+    let mut seen_data = false;
+    let mut at = 0;
+    for line in raw.split_inclusive(|&b| b == b'\n') {
+        let content = line.trim_ascii();
+        let is_base64 = content
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        if !content.is_empty() && !is_base64 && seen_data {
+            return (base64_lenient(&raw[..at]), &raw[at..]);
+        }
+        seen_data |= !content.is_empty() && is_base64;
+        at += line.len();
+    }
+    (base64_lenient(raw), &[])
+}
+
+/// Decodes base64, skipping every character outside the alphabet and stopping at the
+/// padding that ends the data.
+pub fn base64_lenient(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len() / 4 * 3);
+    let mut quad = [0u8; 4];
+    let mut filled = 0;
+    for &c in raw {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' if filled >= 2 => break,
+            _ => continue,
+        };
+        quad[filled] = value;
+        filled += 1;
+        if filled == 4 {
+            out.push(quad[0] << 2 | quad[1] >> 4);
+            out.push(quad[1] << 4 | quad[2] >> 2);
+            out.push(quad[2] << 6 | quad[3]);
+            filled = 0;
+        }
+    }
+    // A short last group (padding missing or `=` reached) still holds whole bytes.
+    if filled >= 2 {
+        out.push(quad[0] << 2 | quad[1] >> 4);
+    }
+    if filled >= 3 {
+        out.push(quad[1] << 4 | quad[2] >> 2);
+    }
+    out
+}
+
+/// Decodes quoted-printable: `=XX` escapes and soft line breaks (`=` before the line
+/// end, trailing blanks allowed); any other `=` is kept as written.
+pub fn quoted_printable_lenient(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let c = raw[i];
+        if c != b'=' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+        if let (Some(h), Some(l)) = (
+            raw.get(i + 1).copied().and_then(hex),
+            raw.get(i + 2).copied().and_then(hex),
+        ) {
+            out.push(h << 4 | l);
+            i += 3;
+            continue;
+        }
+        let blanks = raw[i + 1..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        match &raw[i + 1 + blanks..] {
+            [b'\r', b'\n', ..] => i += 3 + blanks,
+            [b'\n', ..] => i += 2 + blanks,
+            [] => i += 1 + blanks,
+            _ => {
+                out.push(b'=');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_skips_noise_and_stops_at_padding() {
+        assert_eq!(base64_lenient(b"SGVs\r\nbG8g\nd29y bGQ="), b"Hello world");
+        // A body cut before its closing boundary, and a footer after the padding.
+        assert_eq!(
+            base64_lenient(b"SGVsbG8=\n_______________\nList footer"),
+            b"Hello"
+        );
+        assert_eq!(base64_lenient(b"SGVsbG8"), b"Hello");
+        assert_eq!(base64_lenient(b"!!"), b"");
+    }
+
+    #[test]
+    fn a_footer_after_base64_stays_text() {
+        let (data, trailer) =
+            base64_with_trailer(b"SGVsbG8g\nd29ybGQ\n\n----\nwebmake-talk mailing list\n");
+        assert_eq!(data, b"Hello world");
+        assert_eq!(trailer, b"----\nwebmake-talk mailing list\n");
+        let (data, trailer) = base64_with_trailer(b"SGVsbG8=\r\n\r\n-- \r\n== footer ==\r\n");
+        assert_eq!(
+            (data.as_slice(), trailer),
+            (&b"Hello"[..], &b"-- \r\n== footer ==\r\n"[..])
+        );
+    }
+
+    #[test]
+    fn quoted_printable_keeps_stray_equals() {
+        assert_eq!(
+            quoted_printable_lenient(b"Dogb=\r\nert =3D boss\n=====\nse=F1or=  \nita="),
+            // The last `=` of `=====` ends its line: a soft line break (RFC 2045 §6.7;
+            // Python's quopri reads such runs differently).
+            b"Dogbert = boss\n====se\xf1orita"
+        );
+        assert_eq!(quoted_printable_lenient(b"a=4"), b"a=4");
+    }
+}
