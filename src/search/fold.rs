@@ -13,20 +13,48 @@ pub fn fold(text: &str) -> String {
     fold_into(text, None)
 }
 
-/// Folds `text` and maps every byte of the result back: `map[k]` is the byte offset in
-/// `text` of the character that produced byte `k` of the folded text, and one more
-/// entry maps the end. Only built for texts a match is shown from.
-pub fn fold_with_map(text: &str) -> (String, Vec<u32>) {
-    let mut map = Vec::with_capacity(text.len() + 1);
-    let folded = fold_into(text, Some(&mut map));
-    map.push(text.len() as u32);
-    (folded, map)
+/// A folded text that can point back into the text it was folded from (to show the
+/// original words around a match).
+pub struct Folded {
+    pub text: String,
+    /// Where each run of the folded text came from, in order: `(folded offset, original
+    /// offset, linear)`. A linear run (lowered ASCII) maps byte for byte; any other
+    /// (a folded character, a collapsed whitespace run) maps all its bytes to its start.
+    runs: Vec<(u32, u32, bool)>,
+    original_len: usize,
+}
+
+impl Folded {
+    pub fn new(text: &str) -> Folded {
+        let mut runs = Vec::new();
+        let folded = fold_into(text, Some(&mut runs));
+        Folded {
+            text: folded,
+            runs,
+            original_len: text.len(),
+        }
+    }
+
+    /// The byte offset in the original text of the character that produced byte `at` of
+    /// the folded text (the original's end for the folded text's end).
+    pub fn original(&self, at: usize) -> usize {
+        if at >= self.text.len() {
+            return self.original_len;
+        }
+        let i = self.runs.partition_point(|r| r.0 as usize <= at) - 1;
+        let (folded, original, linear) = self.runs[i];
+        if linear {
+            original as usize + (at - folded as usize)
+        } else {
+            original as usize
+        }
+    }
 }
 
 /// The folding loop: runs of ASCII bytes other than whitespace (nearly all of real
 /// mail) are lowered in bulk; whitespace collapses; any other character goes through the
-/// Unicode case folding tables.
-fn fold_into(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
+/// Unicode case folding tables. With `runs`, records where each run came from.
+fn fold_into(text: &str, mut runs: Option<&mut Vec<(u32, u32, bool)>>) -> String {
     let bytes = text.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut in_space = false;
@@ -37,10 +65,10 @@ fn fold_into(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
             i += 1;
         }
         if i > start {
-            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
-            if let Some(map) = map.as_deref_mut() {
-                map.extend(start as u32..i as u32);
+            if let Some(runs) = runs.as_deref_mut() {
+                runs.push((out.len() as u32, start as u32, true));
             }
+            out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
             in_space = false;
         }
         let Some(&b) = bytes.get(i) else { break };
@@ -64,8 +92,8 @@ fn fold_into(text: &str, mut map: Option<&mut Vec<u32>>) -> String {
             out.push(b' ');
         }
         in_space = space;
-        if let Some(map) = map.as_deref_mut() {
-            map.resize(map.len() + (out.len() - before), i as u32);
+        if let (Some(runs), true) = (runs.as_deref_mut(), out.len() > before) {
+            runs.push((before as u32, i as u32, false));
         }
         i += len;
     }
@@ -117,15 +145,19 @@ mod tests {
 
     #[test]
     fn maps_folded_offsets_back() {
-        let text = "Große  Rechnung";
-        let (folded, map) = fold_with_map(text);
-        assert_eq!(folded, fold(text));
-        assert_eq!(map.len(), folded.len() + 1);
-        let at = folded.find("rechnung").unwrap();
-        assert_eq!(&text[map[at] as usize..], "Rechnung");
+        let text = "Große  Rechnung ÉTÉ";
+        let folded = Folded::new(text);
+        assert_eq!(folded.text, fold(text));
+        let at = folded.text.find("rechnung").unwrap();
+        assert_eq!(&text[folded.original(at)..], "Rechnung ÉTÉ");
+        assert_eq!(&text[folded.original(at + 2)..], "chnung ÉTÉ");
         // Both bytes of "ss" come from "ß"; the end maps to the end.
-        assert_eq!(&text[map[3] as usize..map[5] as usize], "ß");
-        assert_eq!(map[folded.len()] as usize, text.len());
+        assert_eq!(&text[folded.original(3)..folded.original(5)], "ß");
+        let ete = folded.text.find("été").unwrap();
+        assert_eq!(&text[folded.original(ete)..], "ÉTÉ");
+        assert_eq!(&text[folded.original(ete + 2)..], "TÉ");
+        assert_eq!(folded.original(folded.text.len()), text.len());
+        assert_eq!(folded.original(0), 0);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::fold::{fold, fold_with_map, snippet};
+use super::fold::{fold, snippet, Folded};
 use super::hit::{Hits, SNIPPET_CHARS};
 use super::SearchError;
 use crate::message::decoded::Text;
@@ -54,9 +54,9 @@ impl KeywordMatcher {
         let mut found: Vec<(u32, usize, usize)> = vec![(0, 0, 0); self.indicators.len()];
         let mut touched: Vec<usize> = Vec::new();
         for text in texts {
-            let folded = fold(&text.text);
-            for m in self.automaton.find_overlapping_iter(&folded) {
-                if self.whole_word && !at_word_edges(&folded, m.start(), m.end()) {
+            let folded = Folded::new(&text.text);
+            for m in self.automaton.find_overlapping_iter(&folded.text) {
+                if self.whole_word && !at_word_edges(&folded.text, m.start(), m.end()) {
                     continue;
                 }
                 let entry = &mut found[m.pattern().as_usize()];
@@ -69,10 +69,9 @@ impl KeywordMatcher {
             if touched.is_empty() {
                 continue;
             }
-            let (_, map) = fold_with_map(&text.text);
             for &pattern in &touched {
                 let (count, start, end) = std::mem::take(&mut found[pattern]);
-                let (start, end) = (map[start] as usize, map[end] as usize);
+                let (start, end) = (folded.original(start), folded.original(end));
                 let shown = snippet(&text.text, start, end.max(start), SNIPPET_CHARS);
                 for &indicator in &self.indicators[pattern] {
                     hits.add_many(indicator, text.field.as_str(), &text.path, count, || {

@@ -21,7 +21,8 @@ matches V when fold(V.strip()) is a substring of fold(T) for one of its texts T:
     text/enriched, text/rfc822-headers of bounces: all read as text), decoded (transfer
     encoding, then charset; an unknown charset is read as UTF-8), HTML as text: tags
     dropped, entities decoded, comments and <head>, <style>, <script> and <template>
-    contents dropped, <br> and </p> made line breaks. A part is an attachment when it has
+    contents dropped (a <head> also ends at <body>; one inside the body is ignored), block elements (p, div, td, br, ...)
+    made line breaks. A part is an attachment when it has
     a file name (Content-Disposition filename or Content-Type name, RFC 2231/2047
     decoded) or Content-Disposition: attachment. A syntactically invalid Content-Type
     is text/plain (RFC 2045 5.2); a comment no "-->" closes runs to the end (HTML5);
@@ -82,29 +83,41 @@ def read_message(path, headers_only=False):
 
 
 class HtmlText(html.parser.HTMLParser):
-    """The text of an HTML document: character data outside the dropped elements."""
+    """The text of an HTML document: character data outside the dropped elements, and a
+    line break at every block element's start and end tag (words in two table cells or
+    two paragraphs are two words on screen)."""
 
     DROPPED = ("head", "style", "script", "template")
+    BLOCKS = frozenset(
+        "address article aside blockquote br center dd div dl dt footer form h1 h2 h3 h4 "
+        "h5 h6 header hr li ol p pre section table td th tr ul".split()
+    )
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out = []
         self.inside = set()
+        self.body_seen = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.DROPPED:
+        if tag == "head" and self.body_seen:
+            pass  # HTML5 "in body": a head start tag is ignored
+        elif tag in self.DROPPED:
             self.inside.add(tag)
-        elif tag == "br":
+        elif tag == "body":
+            self.body_seen = True
+            self.inside.discard("head")
+        if tag in self.BLOCKS:
             self.out.append("\n")
 
     def handle_startendtag(self, tag, attrs):
-        if tag == "br":
+        if tag in self.BLOCKS:
             self.out.append("\n")
 
     def handle_endtag(self, tag):
         if tag in self.DROPPED:
             self.inside.discard(tag)
-        elif tag == "p":
+        if tag in self.BLOCKS:
             self.out.append("\n")
 
     def handle_data(self, data):
