@@ -131,10 +131,13 @@ pub struct Decoded {
 }
 
 /// What a search reads of a message: only that is decoded and copied.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Want {
-    /// Top-level header fields and sender addresses.
-    pub headers: bool,
+#[derive(Clone, Copy, Default)]
+pub struct Want<'w> {
+    /// Which top-level header fields to decode, by name (decoding every `Received` and
+    /// `X-` line of every message would cost more than a whole links search).
+    pub headers: Option<&'w dyn Fn(&str) -> bool>,
+    /// Sender addresses (From, Sender, Reply-To, Return-Path).
+    pub senders: bool,
     /// Text bodies.
     pub body_text: bool,
     /// Subjects, HTML bodies as text, attachment and zip member names.
@@ -145,52 +148,53 @@ pub struct Want {
     pub files: bool,
 }
 
-/// The mail-parser configuration for decoding: MIME headers and Subject parsed, every
-/// other header kept raw (its typed parsers, `Received` above all, cost time for
-/// nothing: header fields are decoded here from their raw bytes).
+impl Want<'_> {
+    /// Nothing below the header block.
+    fn headers_only(&self) -> bool {
+        !(self.body_text || self.names_and_html_text || self.html || self.files)
+    }
+}
+
+/// The mail-parser configuration for decoding: the MIME headers bodies are decoded by
+/// and `Subject` are parsed; every other header is skipped unparsed (its typed parser,
+/// `Received` above all, or even a raw copy, costs time for nothing: the header fields a
+/// search reads are decoded here from their raw bytes).
 pub fn parser() -> MessageParser {
     MessageParser::new()
-        .with_mime_headers()
+        .header_content_type(HeaderName::ContentType)
+        .header_content_type(HeaderName::ContentDisposition)
+        .header_text(HeaderName::ContentTransferEncoding)
         .header_text(HeaderName::Subject)
+        .default_header_ignore()
 }
 
 impl Decoded {
-    /// Only the top-level header fields and sender addresses: what sender and header
-    /// searches read, without decoding any body.
-    pub fn parse_headers(parser: &MessageParser, bytes: &[u8]) -> Decoded {
-        let mut out = Decoded::default();
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            let Some(message) = parser.parse_headers(bytes) else {
-                out.problems.push("not a message: no header block".into());
-                return;
-            };
-            header_fields(&message, &mut out);
-        }));
-        if result.is_err() {
-            out.problems.push("decoder panicked".into());
-        }
-        out
-    }
-
     /// Decodes what `want` asks of a message (its parsed view: mbox quoting already
-    /// undone), with a [`parser`]. Never panics: a parser panic becomes a problem and
-    /// whatever was decoded before it is kept.
+    /// undone), with a [`parser`]; only the header block is parsed when nothing below
+    /// it is wanted. Never panics: a parser panic becomes a problem and whatever was
+    /// decoded before it is kept.
     pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let Some(message) = parser.parse(bytes) else {
+            let parsed = if want.headers_only() {
+                parser.parse_headers(bytes)
+            } else {
+                parser.parse(bytes)
+            };
+            let Some(message) = parsed else {
                 out.problems.push("not a message: no header block".into());
                 return;
             };
+            header_fields(&message, want, &mut out);
+            if want.headers_only() {
+                return;
+            }
             let mut walk = Walk {
                 out: &mut out,
                 parts: 0,
                 zip_caps,
                 want,
             };
-            if want.headers {
-                header_fields(&message, walk.out);
-            }
             walk.message(&message, "");
         }));
         if result.is_err() {
@@ -200,15 +204,15 @@ impl Decoded {
     }
 }
 
-struct Walk<'o, 'c> {
+struct Walk<'o, 'c, 'w> {
     out: &'o mut Decoded,
     parts: usize,
     zip_caps: &'c ZipCaps,
-    want: Want,
+    want: Want<'w>,
 }
 
-/// The top-level header fields, decoded, and the sender addresses among them.
-fn header_fields(message: &Message, out: &mut Decoded) {
+/// The wanted top-level header fields, decoded, and the sender addresses among them.
+fn header_fields(message: &Message, want: Want, out: &mut Decoded) {
     let raw = message.raw_message.as_ref();
     let Some(root) = message.parts.first() else {
         return;
@@ -218,21 +222,23 @@ fn header_fields(message: &Message, out: &mut Decoded) {
             .get(header.offset_start as usize..header.offset_end as usize)
             .unwrap_or_default();
         let name = header.name.as_str();
-        if let Some(field) = SenderField::of(name) {
+        if let Some(field) = SenderField::of(name).filter(|_| want.senders) {
             if let HeaderValue::Address(list) = MessageStream::new(value).parse_address() {
                 for address in list.iter().filter_map(|a| a.address()) {
                     out.senders.push((field, address.to_string()));
                 }
             }
         }
-        out.headers.push(HeaderText {
-            name: name.to_string(),
-            value: decode_unstructured(value),
-        });
+        if want.headers.is_some_and(|wanted| wanted(name)) {
+            out.headers.push(HeaderText {
+                name: name.to_string(),
+                value: decode_unstructured(value),
+            });
+        }
     }
 }
 
-impl Walk<'_, '_> {
+impl Walk<'_, '_, '_> {
     /// Records a text if it is wanted; `text` is only made then.
     fn text(&mut self, field: TextField, path: &str, text: impl FnOnce() -> String) {
         let wanted = match field {

@@ -72,6 +72,11 @@ impl HeaderMatcher {
         })
     }
 
+    /// Whether a header of this name is searched (only those are decoded).
+    pub fn wants(&self, name: &str) -> bool {
+        self.keys.contains(&name.to_ascii_lowercase())
+    }
+
     pub fn find(&self, headers: &[HeaderText], hits: &mut Hits) {
         for header in headers {
             let key = header.name.to_ascii_lowercase();

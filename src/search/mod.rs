@@ -222,22 +222,31 @@ impl Searcher {
     /// Searches one message (its parsed view) and, for sender searches, its mbox
     /// envelope sender. Sender and header searches read only the header block.
     pub fn search(&self, message: &[u8], envelope_sender: Option<&str>) -> MessageHits {
-        let want = |w: Want| Decoded::parse(&self.parser, message, &self.zip_caps, w);
-        let decoded = match self.kind {
-            SearchKind::Sender | SearchKind::Headers => {
-                Decoded::parse_headers(&self.parser, message)
-            }
-            SearchKind::Links => want(Want {
-                headers: true,
+        let decode = |w: Want| Decoded::parse(&self.parser, message, &self.zip_caps, w);
+        let list_headers = |name: &str| {
+            name.get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case("list-"))
+        };
+        let decoded = match &self.matcher {
+            Matcher::Sender(_) => decode(Want {
+                senders: true,
+                ..Want::default()
+            }),
+            Matcher::Headers(m) => decode(Want {
+                headers: Some(&|name: &str| m.wants(name)),
+                ..Want::default()
+            }),
+            Matcher::Links(_) => decode(Want {
+                headers: Some(&list_headers),
                 body_text: true,
                 html: true,
                 ..Want::default()
             }),
-            SearchKind::Files => want(Want {
+            Matcher::Files(_) => decode(Want {
                 files: true,
                 ..Want::default()
             }),
-            SearchKind::Keywords => want(Want {
+            Matcher::Keywords(_) => decode(Want {
                 body_text: true,
                 names_and_html_text: true,
                 ..Want::default()
@@ -272,12 +281,11 @@ fn find_links(matcher: &LinkMatcher, message: &Decoded, hits: &mut Hits) {
             });
         }
     };
+    // Only `List-*` headers were decoded (see `Searcher::search`).
     for header in &message.headers {
-        if header.name.to_ascii_lowercase().starts_with("list-") {
-            let field = format!("header:{}", header.name.to_ascii_lowercase());
-            for url in links::urls_in_header(&header.value) {
-                check(&url, &field, "");
-            }
+        let field = format!("header:{}", header.name.to_ascii_lowercase());
+        for url in links::urls_in_header(&header.value) {
+            check(&url, &field, "");
         }
     }
     for text in message
