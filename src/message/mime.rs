@@ -119,7 +119,7 @@ pub fn parse_content_type(value: &[u8]) -> Option<ContentType<'_>> {
 /// The parts of a multipart body: the text between `--boundary` delimiter lines, up to
 /// the closing `--boundary--` (or the end, for truncated messages). The preamble and
 /// epilogue are not parts.
-fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
+pub(super) fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
     let mut needle = Vec::with_capacity(boundary.len() + 2);
     needle.extend_from_slice(b"--");
     needle.extend_from_slice(boundary);

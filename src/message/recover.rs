@@ -31,6 +31,21 @@ pub fn base64_with_trailer(raw: &[u8]) -> (Vec<u8>, &[u8]) {
     (base64_lenient(raw), &[])
 }
 
+/// Each byte's base64 value; `SKIP` outside the alphabet, `PAD` for `=`.
+const SKIP: u8 = 0xff;
+const PAD: u8 = 0xfe;
+const BASE64: [u8; 256] = {
+    let mut table = [SKIP; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table[b'=' as usize] = PAD;
+    table
+};
+
 /// Decodes base64, skipping every character outside the alphabet and stopping at the
 /// padding that ends the data.
 pub fn base64_lenient(raw: &[u8]) -> Vec<u8> {
@@ -38,21 +53,21 @@ pub fn base64_lenient(raw: &[u8]) -> Vec<u8> {
     let mut quad = [0u8; 4];
     let mut filled = 0;
     for &c in raw {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' if filled >= 2 => break,
-            _ => continue,
-        };
+        let value = BASE64[c as usize];
+        if value == SKIP || (value == PAD && filled < 2) {
+            continue;
+        }
+        if value == PAD {
+            break;
+        }
         quad[filled] = value;
         filled += 1;
         if filled == 4 {
-            out.push(quad[0] << 2 | quad[1] >> 4);
-            out.push(quad[1] << 4 | quad[2] >> 2);
-            out.push(quad[2] << 6 | quad[3]);
+            out.extend_from_slice(&[
+                quad[0] << 2 | quad[1] >> 4,
+                quad[1] << 4 | quad[2] >> 2,
+                quad[2] << 6 | quad[3],
+            ]);
             filled = 0;
         }
     }
@@ -67,17 +82,14 @@ pub fn base64_lenient(raw: &[u8]) -> Vec<u8> {
 }
 
 /// Decodes quoted-printable: `=XX` escapes and soft line breaks (`=` before the line
-/// end, trailing blanks allowed); any other `=` is kept as written.
+/// end, trailing blanks allowed); any other `=` is kept as written. Text between `=`
+/// signs is copied whole.
 pub fn quoted_printable_lenient(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
-    while i < raw.len() {
-        let c = raw[i];
-        if c != b'=' {
-            out.push(c);
-            i += 1;
-            continue;
-        }
+    while let Some(k) = memchr::memchr(b'=', &raw[i..]) {
+        out.extend_from_slice(&raw[i..i + k]);
+        i += k;
         let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
         if let (Some(h), Some(l)) = (
             raw.get(i + 1).copied().and_then(hex),
@@ -101,6 +113,7 @@ pub fn quoted_printable_lenient(raw: &[u8]) -> Vec<u8> {
             }
         }
     }
+    out.extend_from_slice(&raw[i..]);
     out
 }
 

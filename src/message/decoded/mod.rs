@@ -17,6 +17,8 @@ use mail_parser::{
     Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
+mod text_walk;
+
 use super::html_text::html_text;
 use super::recover;
 use super::zip::{self, ZipCaps};
@@ -171,12 +173,15 @@ pub fn parser() -> MessageParser {
 impl Decoded {
     /// Decodes what `want` asks of a message (its parsed view: mbox quoting already
     /// undone), with a [`parser`]; only the header block is parsed when nothing below
-    /// it is wanted. Never panics: a parser panic becomes a problem and whatever was
-    /// decoded before it is kept.
+    /// it is wanted, and a search that reads no attachment contents walks the MIME tree
+    /// itself (`text_walk`) instead of having mail-parser decode every part. Never
+    /// panics: a parser panic becomes a problem and whatever was decoded before it is
+    /// kept.
     pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let parsed = if want.headers_only() {
+            let text_only = !want.files;
+            let parsed = if want.headers_only() || text_only {
                 parser.parse_headers(bytes)
             } else {
                 parser.parse(bytes)
@@ -195,7 +200,11 @@ impl Decoded {
                 zip_caps,
                 want,
             };
-            walk.message(&message, "");
+            if text_only {
+                walk.fast_message(bytes, "", 0);
+            } else {
+                walk.message(&message, "");
+            }
         }));
         if result.is_err() {
             out.problems.push("decoder panicked".into());
@@ -276,14 +285,19 @@ impl Walk<'_, '_, '_> {
         }
     }
 
-    fn part(&mut self, message: &Message, id: usize, path: &str) {
+    /// Counts a part; true (and a problem recorded once) when the cap is passed.
+    fn over_part_cap(&mut self) -> bool {
         self.parts += 1;
-        if self.parts > MAX_PARTS {
-            if self.parts == MAX_PARTS + 1 {
-                self.out.problems.push(format!(
-                    "more than {MAX_PARTS} MIME parts: the rest skipped"
-                ));
-            }
+        if self.parts == MAX_PARTS + 1 {
+            self.out.problems.push(format!(
+                "more than {MAX_PARTS} MIME parts: the rest skipped"
+            ));
+        }
+        self.parts > MAX_PARTS
+    }
+
+    fn part(&mut self, message: &Message, id: usize, path: &str) {
+        if self.over_part_cap() {
             return;
         }
         let Some(part) = message.parts.get(id) else {

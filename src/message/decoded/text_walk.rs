@@ -1,0 +1,185 @@
+//! The fast path for searches that read only texts (keywords, links): the MIME tree is
+//! walked by its boundaries (`mime::split_multipart`, as the inventory walks it), only
+//! part headers are parsed (with mail-parser's field parsers), and only the parts the
+//! search reads are decoded: text bodies, HTML, attached messages, and a zip attachment
+//! when its members' names are wanted. mail-parser's full parse decodes every part,
+//! the base64 of every image and PDF included: a third of a search's time.
+//!
+//! Transfer decoding is lenient from the start (`recover`), so a part a strict decoder
+//! would give up on reads as mail readers show it.
+
+use std::borrow::Cow;
+
+use mail_parser::decoders::charsets::map::charset_decoder;
+use mail_parser::ContentType;
+
+use super::{decode_unstructured, section, TextField, Walk};
+use crate::message::headers::scan_fields;
+use crate::message::mime::{parse_content_type, split_multipart};
+use crate::message::{recover, zip};
+
+/// How deep attached messages and multiparts nest before the rest is skipped.
+const MAX_DEPTH: usize = 32;
+
+/// The header fields of a part that decide how its body is read.
+#[derive(Default)]
+struct PartHeaders<'a> {
+    ctype: Option<ContentType<'a>>,
+    disposition: Option<ContentType<'a>>,
+    encoding: Option<&'a [u8]>,
+    subject: Option<&'a [u8]>,
+}
+
+/// A part's header fields and where its body starts.
+fn part_headers(bytes: &[u8]) -> (PartHeaders<'_>, usize) {
+    let mut h = PartHeaders::default();
+    let block = scan_fields(bytes, |name, value| {
+        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+        if h.ctype.is_none() && is("content-type") {
+            h.ctype = parse_content_type(value);
+        } else if h.disposition.is_none() && is("content-disposition") {
+            h.disposition = parse_content_type(value);
+        } else if h.encoding.is_none() && is("content-transfer-encoding") {
+            h.encoding = Some(value);
+        } else if h.subject.is_none() && is("subject") {
+            h.subject = Some(value);
+        }
+    });
+    (h, block.body_offset.min(bytes.len()))
+}
+
+/// A body with its transfer encoding undone (lenient: see `recover`), and for base64
+/// the plain text appended after the data.
+fn transfer_decoded<'a>(body: &'a [u8], encoding: Option<&[u8]>) -> (Cow<'a, [u8]>, &'a [u8]) {
+    let encoding = encoding.map(<[u8]>::trim_ascii).unwrap_or_default();
+    if encoding.eq_ignore_ascii_case(b"base64") {
+        let (data, trailer) = recover::base64_with_trailer(body);
+        (Cow::Owned(data), trailer)
+    } else if encoding.eq_ignore_ascii_case(b"quoted-printable") {
+        (Cow::Owned(recover::quoted_printable_lenient(body)), &[])
+    } else {
+        (Cow::Borrowed(body), &[])
+    }
+}
+
+/// Text in UTF-8 from its charset (unknown charsets read as UTF-8, as mail-parser does).
+fn to_text(bytes: &[u8], ctype: Option<&ContentType>) -> String {
+    let charset = ctype.and_then(|c| c.attribute("charset"));
+    match charset.and_then(|c| charset_decoder(c.as_bytes())) {
+        Some(decode) => decode(bytes),
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+impl Walk<'_, '_, '_> {
+    /// A message (top level or attached): its subject and body; `prefix` is the section
+    /// of the part holding it.
+    pub(super) fn fast_message(&mut self, bytes: &[u8], prefix: &str, depth: usize) {
+        let (h, body_at) = part_headers(bytes);
+        if let Some(subject) = h.subject {
+            self.text(TextField::Subject, prefix, || decode_unstructured(subject));
+        }
+        let body = &bytes[body_at..];
+        match multipart_boundary(&h) {
+            Some(boundary) => self.fast_children(body, boundary, prefix, depth),
+            None => self.fast_part(&h, body, &section(prefix, 1), depth),
+        }
+    }
+
+    fn fast_children(&mut self, body: &[u8], boundary: &str, prefix: &str, depth: usize) {
+        if depth >= MAX_DEPTH || boundary.is_empty() {
+            return;
+        }
+        let children = split_multipart(body, boundary.as_bytes());
+        if children.is_empty() {
+            // The boundary never occurs: by RFC 2046 the body is all preamble, but mail
+            // readers show it as text, and a search must not skip what a person sees.
+            let plain = PartHeaders::default();
+            return self.fast_part(&plain, body, &section(prefix, 1), depth + 1);
+        }
+        for (n, child) in children.into_iter().enumerate() {
+            let (h, at) = part_headers(child);
+            self.fast_part(&h, &child[at..], &section(prefix, n + 1), depth + 1);
+        }
+    }
+
+    fn fast_part(&mut self, h: &PartHeaders, body: &[u8], path: &str, depth: usize) {
+        if self.over_part_cap() {
+            return;
+        }
+        if let Some(boundary) = multipart_boundary(h) {
+            return self.fast_children(body, boundary, path, depth);
+        }
+        let ctype = h.ctype.as_ref();
+        let main = ctype.map_or("text", |c| c.ctype());
+        let sub = ctype.and_then(|c| c.subtype()).unwrap_or("plain");
+        let name = h
+            .disposition
+            .as_ref()
+            .and_then(|d| d.attribute("filename"))
+            .or_else(|| ctype.and_then(|c| c.attribute("name")))
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if let Some(n) = name {
+            self.text(TextField::AttachmentName, path, || n.to_string());
+        }
+        let is_attachment = name.is_some()
+            || h.disposition
+                .as_ref()
+                .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let is_html = is(main, "text") && is(sub, "html");
+        if is(main, "message") && (is(sub, "rfc822") || is(sub, "global")) {
+            if depth < MAX_DEPTH {
+                let (decoded, _) = transfer_decoded(body, h.encoding);
+                self.fast_message(&decoded, path, depth + 1);
+            }
+        } else if is(main, "text") && !is_attachment {
+            let (decoded, trailer) = transfer_decoded(body, h.encoding);
+            let mut text = to_text(&decoded, ctype);
+            if !trailer.is_empty() {
+                text.push('\n');
+                text.push_str(&String::from_utf8_lossy(trailer));
+            }
+            if is_html {
+                self.text(TextField::BodyHtml, path, || super::html_text(&text));
+                self.html(false, path, &text);
+            } else {
+                self.text(TextField::BodyText, path, || text);
+            }
+        } else if is_html && self.want.html {
+            let (decoded, _) = transfer_decoded(body, h.encoding);
+            self.html(true, path, &to_text(&decoded, ctype));
+        } else if self.want.names_and_html_text && may_be_zip(body, h.encoding) {
+            let (decoded, _) = transfer_decoded(body, h.encoding);
+            if zip::looks_like_zip(&decoded) {
+                let prefix = match name {
+                    Some(n) => format!("{path}/{n}"),
+                    None => path.to_string(),
+                };
+                self.zip(&prefix, &decoded, 1);
+            }
+        }
+    }
+}
+
+fn multipart_boundary<'h>(h: &'h PartHeaders) -> Option<&'h str> {
+    let c = h.ctype.as_ref()?;
+    c.ctype()
+        .eq_ignore_ascii_case("multipart")
+        .then(|| c.attribute("boundary"))
+        .flatten()
+}
+
+/// Whether an attachment's body can start a zip archive (`PK\x03\x04`, `PK\x05\x06`),
+/// judged from its first bytes, so other attachments are never decoded.
+fn may_be_zip(body: &[u8], encoding: Option<&[u8]>) -> bool {
+    let start = body.trim_ascii_start();
+    let base64 = encoding.is_some_and(|e| e.trim_ascii().eq_ignore_ascii_case(b"base64"));
+    if base64 {
+        // "PK\x03\x04" and "PK\x05\x06" in base64.
+        start.starts_with(b"UEsDB") || start.starts_with(b"UEsFB")
+    } else {
+        zip::looks_like_zip(start) || start.starts_with(b"PK=03=04")
+    }
+}
