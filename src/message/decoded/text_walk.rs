@@ -63,12 +63,45 @@ fn transfer_decoded<'a>(body: &'a [u8], encoding: Option<&[u8]>) -> (Cow<'a, [u8
 }
 
 /// Text in UTF-8 from its charset (unknown charsets read as UTF-8, as mail-parser does).
+/// Text that is valid UTF-8 already (all ASCII mail) is taken as it is: validating is
+/// much cheaper than a charset decoder's byte-by-byte copy.
 fn to_text(bytes: &[u8], ctype: Option<&ContentType>) -> String {
     let charset = ctype.and_then(|c| c.attribute("charset"));
+    let utf8_compatible = charset.is_none_or(|c| {
+        ["utf-8", "utf8", "us-ascii", "ascii"]
+            .iter()
+            .any(|u| c.eq_ignore_ascii_case(u))
+    });
+    let same_as_ascii = utf8_compatible || (bytes.is_ascii() && charset.is_some_and(ascii_based));
+    if same_as_ascii {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return text.to_string();
+        }
+    }
     match charset.and_then(|c| charset_decoder(c.as_bytes())) {
         Some(decode) => decode(bytes),
         None => String::from_utf8_lossy(bytes).into_owned(),
     }
+}
+
+/// Whether a charset spells ASCII bytes as ASCII (ISO-8859-*, Windows-125x, KOI8, …).
+/// Not the 7-bit stateful encodings (ISO-2022-JP, UTF-7, HZ), whose ASCII bytes are
+/// escapes, nor the wide ones (UTF-16/32, UCS-2/4).
+fn ascii_based(charset: &str) -> bool {
+    let c = charset.to_ascii_lowercase().replace(['-', '_'], "");
+    ![
+        "iso2022",
+        "csiso2022",
+        "utf7",
+        "unicode11utf7",
+        "hz",
+        "utf16",
+        "utf32",
+        "ucs2",
+        "ucs4",
+    ]
+    .iter()
+    .any(|p| c.starts_with(p))
 }
 
 impl Walk<'_, '_, '_> {
@@ -181,5 +214,32 @@ fn may_be_zip(body: &[u8], encoding: Option<&[u8]>) -> bool {
         start.starts_with(b"UEsDB") || start.starts_with(b"UEsFB")
     } else {
         zip::looks_like_zip(start) || start.starts_with(b"PK=03=04")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctype(value: &str) -> ContentType<'static> {
+        let line: &'static str = Box::leak(format!(" {value}\n").into_boxed_str());
+        parse_content_type(line.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn ascii_shortcut_never_skips_a_stateful_charset() {
+        let jis = b"\x1b$B$3$s$K$A$O\x1b(B";
+        let text = to_text(jis, Some(&ctype("text/plain; charset=ISO-2022-JP")));
+        assert_eq!(text, "こんにちは");
+        let latin1 = to_text(
+            b"Gr\xfc\xdfe",
+            Some(&ctype("text/plain; charset=iso-8859-1")),
+        );
+        assert_eq!(latin1, "Grüße");
+        assert_eq!(
+            to_text(b"plain", Some(&ctype("text/plain; charset=windows-1252"))),
+            "plain"
+        );
+        assert!(!ascii_based("ISO-2022-JP") && !ascii_based("utf-7") && ascii_based("KOI8-R"));
     }
 }
