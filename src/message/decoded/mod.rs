@@ -19,6 +19,7 @@ use mail_parser::{
 
 mod text_walk;
 
+use super::headers::scan_fields;
 use super::html_text::html_text;
 use super::recover;
 use super::zip::{self, ZipCaps};
@@ -180,17 +181,12 @@ impl Decoded {
     pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let text_only = !want.files;
-            let parsed = if want.headers_only() || text_only {
-                parser.parse_headers(bytes)
-            } else {
-                parser.parse(bytes)
-            };
-            let Some(message) = parsed else {
-                out.problems.push("not a message: no header block".into());
-                return;
-            };
-            header_fields(&message, want, &mut out);
+            let well_formed = header_fields(bytes, want, &mut out);
+            if !well_formed {
+                // Still searched: what a person would read of it is the text itself.
+                out.problems
+                    .push("no RFC 5322 header block: read as plain text".into());
+            }
             if want.headers_only() {
                 return;
             }
@@ -200,9 +196,11 @@ impl Decoded {
                 zip_caps,
                 want,
             };
-            if text_only {
+            if !want.files && !well_formed {
+                walk.fast_plain_text(bytes);
+            } else if !want.files {
                 walk.fast_message(bytes, "", 0);
-            } else {
+            } else if let Some(message) = parser.parse(bytes) {
                 walk.message(&message, "");
             }
         }));
@@ -220,31 +218,26 @@ struct Walk<'o, 'c, 'w> {
     want: Want<'w>,
 }
 
-/// The wanted top-level header fields, decoded, and the sender addresses among them.
-fn header_fields(message: &Message, want: Want, out: &mut Decoded) {
-    let raw = message.raw_message.as_ref();
-    let Some(root) = message.parts.first() else {
-        return;
-    };
-    for header in root.headers.iter() {
-        let value = raw
-            .get(header.offset_start as usize..header.offset_end as usize)
-            .unwrap_or_default();
-        let name = header.name.as_str();
-        if let Some(field) = SenderField::of(name).filter(|_| want.senders) {
+/// The wanted top-level header fields, decoded, and the sender addresses among them,
+/// read with the inventory's header scan. False when the message has no header block.
+fn header_fields(bytes: &[u8], want: Want, out: &mut Decoded) -> bool {
+    let block = scan_fields(bytes, |name, value| {
+        let name = String::from_utf8_lossy(name);
+        if let Some(field) = SenderField::of(&name).filter(|_| want.senders) {
             if let HeaderValue::Address(list) = MessageStream::new(value).parse_address() {
                 for address in list.iter().filter_map(|a| a.address()) {
                     out.senders.push((field, address.to_string()));
                 }
             }
         }
-        if want.headers.is_some_and(|wanted| wanted(name)) {
+        if want.headers.is_some_and(|wanted| wanted(&name)) {
             out.headers.push(HeaderText {
-                name: name.to_string(),
+                name: name.into_owned(),
                 value: decode_unstructured(value),
             });
         }
-    }
+    });
+    block.well_formed
 }
 
 impl Walk<'_, '_, '_> {

@@ -119,6 +119,11 @@ impl Walk<'_, '_, '_> {
         }
     }
 
+    /// A message without a header block, read as one plain text part.
+    pub(super) fn fast_plain_text(&mut self, bytes: &[u8]) {
+        self.fast_part(&PartHeaders::default(), bytes, "1", 0);
+    }
+
     fn fast_children(&mut self, body: &[u8], boundary: &str, prefix: &str, depth: usize) {
         if depth >= MAX_DEPTH || boundary.is_empty() {
             return;
