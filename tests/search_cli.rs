@@ -715,7 +715,7 @@ fn audit_lists_and_shows_past_runs() {
     );
     assert!(
         shown.contains(
-            "  Result          : Archive email (actions.parquet; `mailsweep apply` moves them)\n"
+            "  Result          : Archive email (matched emails listed in actions.parquet, the manifest to apply)\n"
         ),
         "{shown}"
     );

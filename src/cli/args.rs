@@ -103,9 +103,9 @@ pub enum KindArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ResultArg {
-    /// Move matched emails to the Archive folder (by `mailsweep apply`).
+    /// Mark matched emails for the Archive folder (carried out by `mailsweep apply`).
     Archive,
-    /// Delete matched emails (by `mailsweep apply`, which keeps them in a vault).
+    /// Mark matched emails for deletion (carried out by `mailsweep apply`).
     Delete,
     /// Only list matched emails for review: nothing is ever changed.
     Review,

@@ -135,8 +135,12 @@ fn sentence_case(s: &str) -> String {
 fn result_text(result: &str) -> String {
     match result {
         "review" => "Review (nothing is changed; matched emails are in actions.parquet)".into(),
-        "archive" => "Archive email (actions.parquet; `mailsweep apply` moves them)".into(),
-        "delete" => "Delete email (actions.parquet; `mailsweep apply` deletes them)".into(),
+        "archive" => {
+            "Archive email (matched emails listed in actions.parquet, the manifest to apply)".into()
+        }
+        "delete" => {
+            "Delete email (matched emails listed in actions.parquet, the manifest to apply)".into()
+        }
         other => other.into(),
     }
 }
