@@ -3,25 +3,21 @@
 //! and their text, attachment names and decoded contents, the same for attached
 //! messages (`message/rfc822`) and for members of zip attachments.
 //!
-//! Built once per message by the searches (mail-parser's full parse); `scan` never
-//! builds it. Pure: no I/O.
+//! Built once per message by the searches, only as deep as the search reads
+//! ([`Want`]): header fields from the inventory's header scan, texts and HTML by
+//! `text_walk`, attachment contents by `file_walk`; `scan` never builds it. Pure: no
+//! I/O.
 
-use std::borrow::Cow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use mail_parser::decoders::base64::base64_decode;
-use mail_parser::decoders::charsets::map::charset_decoder;
-use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::parsers::MessageStream;
-use mail_parser::{
-    Encoding, HeaderName, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
-};
+use mail_parser::{HeaderName, HeaderValue, MessageParser};
 
+mod file_walk;
 mod text_walk;
 
 use super::headers::scan_fields;
 use super::html_text::html_text;
-use super::recover;
 use super::zip::{self, ZipCaps};
 
 /// Zip archives inside zip archives are opened this deep (1 = members of an attachment).
@@ -152,9 +148,14 @@ pub struct Want<'w> {
 }
 
 impl Want<'_> {
+    /// Texts, names or HTML: what `text_walk` reads.
+    fn reads_text(&self) -> bool {
+        self.body_text || self.names_and_html_text || self.html
+    }
+
     /// Nothing below the header block.
     fn headers_only(&self) -> bool {
-        !(self.body_text || self.names_and_html_text || self.html || self.files)
+        !(self.reads_text() || self.files)
     }
 }
 
@@ -173,11 +174,11 @@ pub fn parser() -> MessageParser {
 
 impl Decoded {
     /// Decodes what `want` asks of a message (its parsed view: mbox quoting already
-    /// undone), with a [`parser`]; only the header block is parsed when nothing below
-    /// it is wanted, and a search that reads no attachment contents walks the MIME tree
-    /// itself (`text_walk`) instead of having mail-parser decode every part. Never
-    /// panics: a parser panic becomes a problem and whatever was decoded before it is
-    /// kept.
+    /// undone). Header fields are read with the inventory's header scan; texts, names
+    /// and HTML by walking the MIME tree and decoding only those parts (`text_walk`);
+    /// attachment contents with mail-parser's full parse (`file_walk`), which decodes
+    /// every part. Never panics: a parser panic becomes a problem and whatever was
+    /// decoded before it is kept.
     pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
@@ -196,12 +197,18 @@ impl Decoded {
                 zip_caps,
                 want,
             };
-            if !want.files && !well_formed {
-                walk.fast_plain_text(bytes);
-            } else if !want.files {
-                walk.fast_message(bytes, "", 0);
-            } else if let Some(message) = parser.parse(bytes) {
-                walk.message(&message, "");
+            if want.files {
+                if let Some(message) = parser.parse(bytes) {
+                    walk.message_files(&message);
+                }
+                walk.parts = 0;
+            }
+            if want.reads_text() {
+                if well_formed {
+                    walk.fast_message(bytes, "", 0);
+                } else {
+                    walk.fast_plain_text(bytes);
+                }
             }
         }));
         if result.is_err() {
@@ -256,28 +263,6 @@ impl Walk<'_, '_, '_> {
         }
     }
 
-    /// A message's subject and body; `prefix` is the section of the part holding it.
-    fn message(&mut self, message: &Message, prefix: &str) {
-        if let Some(subject) = message.subject() {
-            self.text(TextField::Subject, prefix, || subject.to_string());
-        }
-        if message.parts.is_empty() {
-            return;
-        }
-        let root = &message.parts[0];
-        if root.is_multipart() {
-            self.children(message, root, prefix);
-        } else {
-            self.part(message, 0, &section(prefix, 1));
-        }
-    }
-
-    fn children(&mut self, message: &Message, part: &MessagePart, prefix: &str) {
-        for (n, &id) in part.sub_parts().unwrap_or_default().iter().enumerate() {
-            self.part(message, id as usize, &section(prefix, n + 1));
-        }
-    }
-
     /// Counts a part; true (and a problem recorded once) when the cap is passed.
     fn over_part_cap(&mut self) -> bool {
         self.parts += 1;
@@ -287,65 +272,6 @@ impl Walk<'_, '_, '_> {
             ));
         }
         self.parts > MAX_PARTS
-    }
-
-    fn part(&mut self, message: &Message, id: usize, path: &str) {
-        if self.over_part_cap() {
-            return;
-        }
-        let Some(part) = message.parts.get(id) else {
-            return;
-        };
-        if part.is_encoding_problem {
-            self.out
-                .problems
-                .push(format!("part {path}: content could not be fully decoded"));
-        }
-        let name = part
-            .attachment_name()
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty());
-        if let Some(n) = &name {
-            self.text(TextField::AttachmentName, path, || n.clone());
-        }
-        let is_attachment = name.is_some()
-            || part
-                .content_disposition()
-                .is_some_and(|d| d.is_attachment());
-        match &part.body {
-            PartType::Multipart(_) => self.children(message, part, path),
-            PartType::Message(nested) => {
-                self.file(path, name, message_bytes(nested));
-                self.message(nested, path);
-            }
-            PartType::Text(text) | PartType::Html(text) if !is_attachment => {
-                let body = recovered_text(message, part).map_or(Cow::Borrowed(&**text), Cow::Owned);
-                // A part mail-parser could not decode comes back as plain text whatever
-                // it was: its declared type says whether it is HTML.
-                let is_html = matches!(part.body, PartType::Html(_))
-                    || part.content_type().is_some_and(|c| {
-                        c.ctype().eq_ignore_ascii_case("text")
-                            && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("html"))
-                    });
-                if is_html {
-                    self.text(TextField::BodyHtml, path, || html_text(&body));
-                    self.html(false, path, &body);
-                } else {
-                    self.text(TextField::BodyText, path, || body.into_owned());
-                }
-            }
-            PartType::Text(_) | PartType::Html(_) => {
-                if let PartType::Html(html) = &part.body {
-                    self.html(true, path, html);
-                }
-                // A text attachment's file is its bytes before charset conversion.
-                if self.want.files {
-                    let data = transfer_decoded(message, part);
-                    self.file(path, name, &data);
-                }
-            }
-            PartType::Binary(data) | PartType::InlineBinary(data) => self.file(path, name, data),
-        }
     }
 
     fn html(&mut self, attachment: bool, path: &str, html: &str) {
@@ -358,28 +284,9 @@ impl Walk<'_, '_, '_> {
         }
     }
 
-    /// Records an attached file if files are wanted, and opens a zip archive if its
-    /// members' names or contents are.
-    fn file(&mut self, path: &str, name: Option<String>, data: &[u8]) {
-        // Members live below the archive's name; an unnamed archive adds no segment.
-        let prefix = match &name {
-            Some(n) => format!("{path}/{n}"),
-            None => path.to_string(),
-        };
-        if self.want.files {
-            self.out.files.push(File {
-                path: path.to_string(),
-                name,
-                data: Some(data.to_vec()),
-                problem: None,
-            });
-        }
-        if (self.want.files || self.want.names_and_html_text) && zip::looks_like_zip(data) {
-            self.zip(&prefix, data, 1);
-        }
-    }
-
-    fn zip(&mut self, path: &str, archive: &[u8], depth: usize) {
+    /// Lists a zip archive's members: their names as texts when `contents` is false (the
+    /// text walk), their contents as files when it is true (the file walk).
+    fn zip(&mut self, path: &str, archive: &[u8], depth: usize, contents: bool) {
         let listing = match zip::members(archive, self.zip_caps) {
             Ok(l) => l,
             Err(e) => {
@@ -398,9 +305,11 @@ impl Walk<'_, '_, '_> {
                 continue;
             }
             let member_path = format!("{path}/{}", member.name);
-            self.text(TextField::AttachmentName, &member_path, || {
-                member.name.clone()
-            });
+            if !contents {
+                self.text(TextField::AttachmentName, &member_path, || {
+                    member.name.clone()
+                });
+            }
             let nested = member
                 .data
                 .as_deref()
@@ -411,7 +320,7 @@ impl Walk<'_, '_, '_> {
                 (true, None) => Some("encrypted".to_string()),
                 (false, None) => None,
             };
-            if self.want.files {
+            if contents {
                 self.out.files.push(File {
                     path: member_path.clone(),
                     name: Some(member.name),
@@ -420,7 +329,7 @@ impl Walk<'_, '_, '_> {
                 });
             }
             if let Some(inner) = nested {
-                self.zip(&member_path, &inner, depth + 1);
+                self.zip(&member_path, &inner, depth + 1, contents);
             }
         }
     }
@@ -433,69 +342,6 @@ fn section(prefix: &str, n: usize) -> String {
     } else {
         format!("{prefix}.{n}")
     }
-}
-
-/// The bytes of an attached message as stored in its part.
-fn message_bytes<'a>(nested: &'a Message) -> &'a [u8] {
-    nested.raw_message()
-}
-
-/// The body of a part whose transfer decoding mail-parser gave up on, decoded leniently
-/// (see `recover`): the file's bytes, and text appended after base64 data. `None` for
-/// parts mail-parser decoded.
-fn recovered<'m>(message: &'m Message, part: &MessagePart) -> Option<(Vec<u8>, &'m [u8])> {
-    if !part.is_encoding_problem {
-        return None;
-    }
-    let raw = message
-        .raw_message
-        .get(part.offset_body as usize..part.offset_end as usize)?;
-    let declared = part.content_transfer_encoding()?.trim();
-    if declared.eq_ignore_ascii_case("base64") {
-        Some(recover::base64_with_trailer(raw))
-    } else if declared.eq_ignore_ascii_case("quoted-printable") {
-        Some((recover::quoted_printable_lenient(raw), &[]))
-    } else {
-        None
-    }
-}
-
-/// A recovered text part in UTF-8 (its charset converted as mail-parser would), with
-/// any text appended after its data.
-fn recovered_text(message: &Message, part: &MessagePart) -> Option<String> {
-    let (bytes, trailer) = recovered(message, part)?;
-    let decoder = part
-        .content_type()
-        .and_then(|c| c.attribute("charset"))
-        .and_then(|c| charset_decoder(c.as_bytes()));
-    let mut text = match decoder {
-        Some(decode) => decode(&bytes),
-        None => String::from_utf8_lossy(&bytes).into_owned(),
-    };
-    if !trailer.is_empty() {
-        text.push('\n');
-        text.push_str(&String::from_utf8_lossy(trailer));
-    }
-    Some(text)
-}
-
-/// A part's body with only the transfer encoding undone (no charset conversion): the
-/// file a recipient saves. For an unencoded part mail-parser's range is exactly the body
-/// (the line break before the boundary belongs to the boundary).
-fn transfer_decoded(message: &Message, part: &MessagePart) -> Vec<u8> {
-    if let Some((bytes, _trailer)) = recovered(message, part) {
-        return bytes;
-    }
-    let raw = message
-        .raw_message
-        .get(part.offset_body as usize..part.offset_end as usize);
-    let decoded = match (part.encoding, raw) {
-        (Encoding::Base64, Some(raw)) => base64_decode(raw),
-        (Encoding::QuotedPrintable, Some(raw)) => quoted_printable_decode(raw),
-        (Encoding::None, Some(raw)) if !part.is_encoding_problem => Some(raw.to_vec()),
-        _ => None,
-    };
-    decoded.unwrap_or_else(|| part.contents().to_vec())
 }
 
 /// A header value as read: RFC 2047 words decoded, folding undone, trimmed.

@@ -195,7 +195,7 @@ impl Walk<'_, '_, '_> {
                     Some(n) => format!("{path}/{n}"),
                     None => path.to_string(),
                 };
-                self.zip(&prefix, &decoded, 1);
+                self.zip(&prefix, &decoded, 1, false);
             }
         }
     }
