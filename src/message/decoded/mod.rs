@@ -159,16 +159,15 @@ impl Want<'_> {
     }
 }
 
-/// The mail-parser configuration for decoding: the MIME headers bodies are decoded by
-/// and `Subject` are parsed; every other header is skipped unparsed (its typed parser,
+/// The mail-parser configuration for the file walk: only the MIME headers that bodies
+/// are decoded by are parsed; every other header is skipped unparsed (its typed parser,
 /// `Received` above all, or even a raw copy, costs time for nothing: the header fields a
-/// search reads are decoded here from their raw bytes).
+/// search reads come from the header scan).
 pub fn parser() -> MessageParser {
     MessageParser::new()
         .header_content_type(HeaderName::ContentType)
         .header_content_type(HeaderName::ContentDisposition)
         .header_text(HeaderName::ContentTransferEncoding)
-        .header_text(HeaderName::Subject)
         .default_header_ignore()
 }
 
