@@ -10,4 +10,5 @@ pub mod corpus;
 pub mod message;
 pub mod notify;
 pub mod pipeline;
+pub mod risk;
 pub mod search;

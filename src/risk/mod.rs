@@ -1,0 +1,29 @@
+//! Risk: the Rescan's verdicts. Detectors are pure functions from a decoded message to
+//! [`Evidence`] (no I/O; the policy, lists and DKIM keys they consult are loaded once,
+//! before the run); the policy turns the categories raised into risk levels, and the
+//! levels and the sender's standing into a disposition.
+//!
+//! - `category`: the categories, dangerous results and levels of the seed;
+//! - `evidence`: what a detector saw;
+//! - `auth`: Authentication-Results, Received-SPF and ARC as received (Unauthorized,
+//!   Forged);
+//! - `dkim`: offline DKIM re-verification against given keys (Forged);
+//! - `bulk`: mass-mailing headers (Bulk);
+//! - `files`: attachments and zip members (dangerous files and extensions);
+//! - `lists`: reputation lists, ClamAV hash signatures and EICAR (Bad reputation,
+//!   Virus), the message's origin IP;
+//! - `policy`: the TOML policy (levels per organisation, user and sender of user,
+//!   trusted servers, allow and block lists).
+
+mod category;
+mod evidence;
+
+pub mod auth;
+pub mod bulk;
+pub mod dkim;
+pub mod files;
+pub mod lists;
+pub mod policy;
+
+pub use category::{Category, Level};
+pub use evidence::Evidence;
