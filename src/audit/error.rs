@@ -22,6 +22,10 @@ pub enum AuditError {
     NoSuchRun { root: PathBuf, run: String },
     #[error("{run:?} names several runs: {candidates}")]
     AmbiguousRun { run: String, candidates: String },
+    #[error("{run_dir} is not a rescan run (it has no xray.parquet)")]
+    NotARescan { run_dir: PathBuf },
+    #[error("no rescan run under {root}: run `mailsweep rescan` first, or name the run")]
+    NoRescanRun { root: PathBuf },
     #[error("building an Arrow batch: {0}")]
     Arrow(#[from] arrow_schema::ArrowError),
 }

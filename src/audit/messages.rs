@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    Int32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 
@@ -41,8 +40,14 @@ pub struct MessageRow {
     pub parse_error: Option<String>,
     /// Searches only: whether any value matched.
     pub matched: Option<bool>,
-    /// Searches only: parts that could not be decoded.
+    /// Searches and rescans: parts that could not be decoded.
     pub decode_problems: Option<Vec<String>>,
+    /// Rescans only: the highest risk level raised (null when none), where the verdict
+    /// sends the message, the categories raised and whether the sender is trusted.
+    pub risk_level: Option<&'static str>,
+    pub disposition: Option<&'static str>,
+    pub categories: Option<Vec<&'static str>>,
+    pub sender_trusted: Option<bool>,
 }
 
 pub(super) fn string_list<'a, I, S>(rows: I) -> ArrayRef
@@ -60,6 +65,31 @@ where
     Arc::new(b.finish())
 }
 
+/// A list column whose rows may be null (the column does not apply to the run).
+pub(super) fn optional_string_list<'a, I, S>(rows: I) -> ArrayRef
+where
+    I: Iterator<Item = Option<&'a [S]>>,
+    S: AsRef<str> + 'a,
+{
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for items in rows {
+        match items {
+            Some(items) => {
+                for item in items {
+                    b.values().append_value(item.as_ref());
+                }
+                b.append(true);
+            }
+            None => b.append(false),
+        }
+    }
+    Arc::new(b.finish())
+}
+
+pub(super) fn booleans(rows: impl Iterator<Item = Option<bool>>) -> ArrayRef {
+    Arc::new(rows.collect::<arrow_array::BooleanArray>())
+}
+
 pub(super) fn strings<'a>(rows: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
     Arc::new(rows.collect::<arrow_array::StringArray>())
 }
@@ -70,7 +100,6 @@ pub(super) fn int64s(rows: impl Iterator<Item = i64>) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-/// Builds one record batch of `messages.parquet`.
 /// Seconds since the epoch as a UTC timestamp column (microseconds).
 pub(super) fn utc_seconds(rows: impl Iterator<Item = Option<i64>>) -> ArrayRef {
     let mut dates = TimestampMicrosecondBuilder::new().with_timezone("UTC");
@@ -89,20 +118,6 @@ pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, 
             names.values().append_option(n.as_deref());
         }
         names.append(true);
-    }
-    let mut matched = BooleanBuilder::new();
-    let mut problems = ListBuilder::new(StringBuilder::new());
-    for r in rows {
-        matched.append_option(r.matched);
-        match &r.decode_problems {
-            Some(list) => {
-                for p in list {
-                    problems.values().append_value(p);
-                }
-                problems.append(true);
-            }
-            None => problems.append(false),
-        }
     }
     let columns: Vec<ArrayRef> = vec![
         strings(rows.iter().map(|_| Some(run_id))),
@@ -129,8 +144,12 @@ pub fn messages_batch(run_id: &str, rows: &[MessageRow]) -> Result<RecordBatch, 
         Arc::new(names.finish()),
         string_list(rows.iter().map(|r| r.attachment_types.as_slice())),
         strings(rows.iter().map(|r| r.parse_error.as_deref())),
-        Arc::new(matched.finish()),
-        Arc::new(problems.finish()),
+        booleans(rows.iter().map(|r| r.matched)),
+        optional_string_list(rows.iter().map(|r| r.decode_problems.as_deref())),
+        strings(rows.iter().map(|r| r.risk_level)),
+        strings(rows.iter().map(|r| r.disposition)),
+        optional_string_list(rows.iter().map(|r| r.categories.as_deref())),
+        booleans(rows.iter().map(|r| r.sender_trusted)),
     ];
     Ok(RecordBatch::try_new(messages_schema(), columns)?)
 }

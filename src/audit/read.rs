@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use arrow_array::{Array, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
 
 use super::AuditError;
 
@@ -36,7 +37,16 @@ pub struct IndicatorCounts {
     pub match_count: i64,
 }
 
-fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, AuditError> {
+pub(super) fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, AuditError> {
+    read_columns(path, None)
+}
+
+/// The batches of a table, only the named top-level columns when `columns` is given
+/// (a rescan's counts need three columns of `messages.parquet`, not its subjects).
+pub(super) fn read_columns(
+    path: &Path,
+    columns: Option<&[&str]>,
+) -> Result<Vec<RecordBatch>, AuditError> {
     let io = |source| AuditError::Io {
         path: path.to_path_buf(),
         source,
@@ -47,7 +57,21 @@ fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, AuditError> {
     };
     let file = File::open(path).map_err(io)?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.build())
+        .and_then(|b| {
+            let Some(names) = columns else {
+                return b.build();
+            };
+            let roots: Vec<usize> = b
+                .schema()
+                .fields()
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| names.contains(&f.name().as_str()))
+                .map(|(i, _)| i)
+                .collect();
+            let mask = ProjectionMask::roots(b.parquet_schema(), roots);
+            b.with_projection(mask).build()
+        })
         .map_err(parquet)?;
     reader
         .collect::<Result<Vec<_>, _>>()
@@ -55,23 +79,23 @@ fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, AuditError> {
 }
 
 /// A column by name; `None` when absent (tables written by an older version).
-fn column<'a, T: 'static>(batch: &'a RecordBatch, name: &str) -> Option<&'a T> {
+pub(super) fn column<'a, T: 'static>(batch: &'a RecordBatch, name: &str) -> Option<&'a T> {
     batch.column_by_name(name)?.as_any().downcast_ref::<T>()
 }
 
-fn text(batch: &RecordBatch, name: &str, row: usize) -> Option<String> {
+pub(super) fn text(batch: &RecordBatch, name: &str, row: usize) -> Option<String> {
     column::<StringArray>(batch, name)
         .filter(|c| c.is_valid(row))
         .map(|c| c.value(row).to_string())
 }
 
-fn int(batch: &RecordBatch, name: &str, row: usize) -> Option<i64> {
+pub(super) fn int(batch: &RecordBatch, name: &str, row: usize) -> Option<i64> {
     column::<Int64Array>(batch, name)
         .filter(|c| c.is_valid(row))
         .map(|c| c.value(row))
 }
 
-fn malformed(path: &Path, what: &str) -> AuditError {
+pub(super) fn malformed(path: &Path, what: &str) -> AuditError {
     AuditError::Malformed {
         path: path.to_path_buf(),
         what: what.to_string(),

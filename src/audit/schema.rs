@@ -7,7 +7,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 /// Bumped whenever a column changes meaning or type.
-pub const SCHEMA_VERSION: &str = "2";
+pub const SCHEMA_VERSION: &str = "3";
 
 pub fn utc_timestamp() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
@@ -106,10 +106,15 @@ pub fn messages_schema() -> SchemaRef {
             Field::new("attachment_names", string_list(), false),
             Field::new("attachment_types", string_list(), false),
             Field::new("parse_error", DataType::Utf8, true),
-            // Searches only: whether any value matched (null for `scan`), and the parts
-            // of the message the search could not decode.
+            // Searches only: whether any value matched (null for `scan`); searches and
+            // rescans: the parts of the message that could not be decoded.
             Field::new("matched", DataType::Boolean, true),
             Field::new("decode_problems", string_list(), true),
+            // Rescans only (null otherwise): the verdict.
+            Field::new("risk_level", DataType::Utf8, true),
+            Field::new("disposition", DataType::Utf8, true),
+            Field::new("categories", string_list(), true),
+            Field::new("sender_trusted", DataType::Boolean, true),
         ],
     )
 }
@@ -168,6 +173,42 @@ pub fn actions_schema() -> SchemaRef {
             Field::new("subject", DataType::Utf8, true),
             Field::new("action", DataType::Utf8, false),
             Field::new("reason", string_list(), false),
+        ],
+    )
+}
+
+pub fn risks_schema() -> SchemaRef {
+    schema(
+        "risks",
+        vec![
+            Field::new("run_id", DataType::Utf8, false),
+            Field::new("mailbox", DataType::Utf8, false),
+            Field::new("ordinal", DataType::Int64, false),
+            Field::new("sha256", DataType::Utf8, false),
+            Field::new("category", DataType::Utf8, false),
+            Field::new("dangerous", DataType::Boolean, false),
+            Field::new("level", DataType::Utf8, false),
+            Field::new("score", DataType::Float64, false),
+            // The rules that raised it and what each saw (same order).
+            Field::new("rules", string_list(), false),
+            Field::new("evidence", string_list(), false),
+        ],
+    )
+}
+
+pub fn xray_schema() -> SchemaRef {
+    schema(
+        "xray",
+        vec![
+            Field::new("run_id", DataType::Utf8, false),
+            Field::new("mailbox", DataType::Utf8, false),
+            Field::new("ordinal", DataType::Int64, false),
+            Field::new("sha256", DataType::Utf8, false),
+            // Null for an insight that raises no category.
+            Field::new("category", DataType::Utf8, true),
+            Field::new("rule", DataType::Utf8, false),
+            Field::new("detail", DataType::Utf8, false),
+            Field::new("score", DataType::Float64, false),
         ],
     )
 }

@@ -17,7 +17,7 @@ use parquet::schema::types::ColumnPath;
 const ROW_GROUP_ROWS: usize = 65_536;
 
 /// Columns whose values repeat across many rows (dictionary-encoded).
-const REPEATING_COLUMNS: [&str; 12] = [
+const REPEATING_COLUMNS: [&str; 17] = [
     "run_id",
     "indicator_id",
     "kind",
@@ -30,6 +30,11 @@ const REPEATING_COLUMNS: [&str; 12] = [
     "date_source",
     "maildir_flags",
     "format",
+    "category",
+    "level",
+    "rule",
+    "risk_level",
+    "disposition",
 ];
 
 use super::AuditError;

@@ -49,15 +49,20 @@ fn show(args: &AuditArgs, run: &str) -> Result<ExitCode, CliError> {
     let record = audit::read_run(&dir)?;
     let mailboxes = audit::read_mailbox_ids(&dir)?;
     let indicators = audit::read_indicators(&dir)?;
+    let rescan = audit::read_rescan_summary(&dir)?;
     if args.json {
         let shown = serde_json::json!({
             "run": record,
             "mailboxes": mailboxes,
             "indicators": indicators,
+            "rescan": rescan,
         });
         println!("{shown}");
     } else {
-        print!("{}", results::window(&record, &mailboxes, &indicators));
+        print!(
+            "{}",
+            results::window(&record, &mailboxes, &indicators, rescan.as_ref())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,19 +10,22 @@
 mod args;
 mod audit_cmd;
 mod progress;
+mod rescan_cmd;
 mod results;
 mod search_cmd;
 mod summary;
+mod xray_cmd;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{AuditArgs, Cli, Command, CorpusArgs, ScanArgs, SearchArgs};
+pub use args::{AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ScanArgs, SearchArgs, XrayArgs};
 
 use crate::audit::AuditError;
 use crate::corpus::{load_owner_map, CorpusError, DiscoverOptions};
 use crate::pipeline::{self, PipelineError, ScanOptions, ScanSummary};
+use crate::risk::RiskError;
 use crate::search::{SearchError, ValueError};
 
 /// Exit code of a completed run that met unreadable mailboxes or files.
@@ -39,6 +42,8 @@ pub enum CliError {
     #[error(transparent)]
     Search(#[from] SearchError),
     #[error(transparent)]
+    Risk(#[from] RiskError),
+    #[error(transparent)]
     Pipeline(#[from] PipelineError),
     #[error(transparent)]
     Audit(#[from] AuditError),
@@ -54,7 +59,13 @@ impl CliError {
             Self::Usage(_)
             | Self::Values(_)
             | Self::Search(_)
-            | Self::Audit(AuditError::NoSuchRun { .. } | AuditError::AmbiguousRun { .. })
+            | Self::Risk(_)
+            | Self::Audit(
+                AuditError::NoSuchRun { .. }
+                | AuditError::AmbiguousRun { .. }
+                | AuditError::NotARescan { .. }
+                | AuditError::NoRescanRun { .. },
+            )
             | Self::Pipeline(PipelineError::Corpus(
                 CorpusError::NotFound { .. }
                 | CorpusError::NotAMailbox { .. }
@@ -72,6 +83,8 @@ pub fn run() -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Search(args) => search_cmd::search(&args),
+        Command::Rescan(args) => rescan_cmd::rescan(&args),
+        Command::Xray(args) => xray_cmd::xray(&args),
         Command::Audit(args) => audit_cmd::audit(&args),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::audit::{IndicatorCounts, RunRecord};
+use crate::audit::{IndicatorCounts, RescanSummary, RunRecord};
 use crate::pipeline::Plan;
 
 /// Rows of the matches-per-value table shown; the rest is summed up in one line.
@@ -27,8 +27,55 @@ pub fn plan(plan: &Plan, action: &str, result: &str, values: usize) -> String {
     out
 }
 
+/// What a rescan consults, as its plan shows it.
+pub struct Consulted {
+    pub policy: Option<String>,
+    pub lists: Option<String>,
+    pub dkim_keys: Option<String>,
+}
+
+/// The plan of a rescan: mailboxes, action, what decides the verdicts, emails.
+pub fn rescan_plan(plan: &Plan, consulted: &Consulted) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Threat Response plan");
+    let _ = writeln!(out, "  Mailboxes : {}", mailbox_list(&plan.mailboxes));
+    let _ = writeln!(out, "  Action    : Rescan");
+    let _ = writeln!(
+        out,
+        "  Result    : by risk level (High → Jail; Moderate → Junk unless trusted; Low → Review if unknown), listed in actions.parquet"
+    );
+    let or_none = |v: &Option<String>, none: &str| v.clone().unwrap_or_else(|| none.to_string());
+    let _ = writeln!(
+        out,
+        "  Policy    : {}",
+        or_none(&consulted.policy, "defaults")
+    );
+    let _ = writeln!(
+        out,
+        "  Lists     : {}",
+        or_none(&consulted.lists, "none (EICAR built in)")
+    );
+    let _ = writeln!(
+        out,
+        "  DKIM keys : {}",
+        or_none(&consulted.dkim_keys, "none (no offline verification)")
+    );
+    let _ = writeln!(
+        out,
+        "  Emails    : {} to scan ({})",
+        plan.messages,
+        scope(plan.limit)
+    );
+    out
+}
+
 /// A run's results window.
-pub fn window(run: &RunRecord, mailboxes: &[String], indicators: &[IndicatorCounts]) -> String {
+pub fn window(
+    run: &RunRecord,
+    mailboxes: &[String],
+    indicators: &[IndicatorCounts],
+    rescan: Option<&RescanSummary>,
+) -> String {
     let mut out = String::new();
     let action = run.action.clone().unwrap_or_else(|| run.command.clone());
     let _ = writeln!(out, "Threat Response results  (run {})", run.run_id);
@@ -44,14 +91,57 @@ pub fn window(run: &RunRecord, mailboxes: &[String], indicators: &[IndicatorCoun
         run.messages_scanned,
         scope(limit)
     );
-    if let Some(matched) = run.messages_matched {
-        let _ = writeln!(out, "  Emails matched  : {matched}");
+    match (run.messages_matched, rescan) {
+        (Some(flagged), Some(_)) => {
+            let _ = writeln!(out, "  Emails flagged  : {flagged}");
+        }
+        (Some(matched), None) => {
+            let _ = writeln!(out, "  Emails matched  : {matched}");
+        }
+        _ => {}
+    }
+    if let Some(r) = rescan {
+        out.push_str(&rescan_tables(r));
     }
     if !indicators.is_empty() {
         let _ = writeln!(out, "  Matches per value:");
         out.push_str(&value_table(indicators));
     }
     let _ = writeln!(out, "  Audit record    : {}", run.run_dir.display());
+    out
+}
+
+/// Dispositions and levels on one line each, then every category and dangerous result
+/// (zeros too, as the seed's list shows every category).
+fn rescan_tables(r: &RescanSummary) -> String {
+    let mut out = String::new();
+    let d = &r.dispositions;
+    let _ = writeln!(
+        out,
+        "  Disposition     : Jail {} · Junk {} · Review {} · Stays {}",
+        d.jail, d.junk, d.review, d.stays
+    );
+    let l = &r.levels;
+    let _ = writeln!(
+        out,
+        "  Highest level   : High {} · Moderate {} · Low {} · None {}",
+        l.high, l.moderate, l.low, l.none
+    );
+    for (title, dangerous) in [("Risk categories", false), ("Dangerous results", true)] {
+        let _ = writeln!(out, "  {title}:");
+        let _ = writeln!(
+            out,
+            "    {:<30} {:>7} {:>6} {:>9} {:>6}",
+            "CATEGORY", "EMAILS", "HIGH", "MODERATE", "LOW"
+        );
+        for c in r.categories.iter().filter(|c| c.dangerous == dangerous) {
+            let _ = writeln!(
+                out,
+                "    {:<30} {:>7} {:>6} {:>9} {:>6}",
+                c.label, c.messages, c.high, c.moderate, c.low
+            );
+        }
+    }
     out
 }
 

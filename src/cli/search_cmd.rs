@@ -7,7 +7,7 @@ use super::args::{KindArg, ResultArg, SearchArgs};
 use super::{finish, progress, results, scan_options, CliError};
 use crate::audit::{IndicatorCounts, RunRecord};
 use crate::notify::{self, Notification};
-use crate::pipeline::{self, ScanSummary, SearchJob};
+use crate::pipeline::{self, ScanSummary, SearchJob, Task};
 use crate::search::{self, MatchOptions, ResultAction, SearchKind, Searcher, ValueSources};
 
 pub fn search(args: &SearchArgs) -> Result<ExitCode, CliError> {
@@ -57,7 +57,7 @@ pub fn search(args: &SearchArgs) -> Result<ExitCode, CliError> {
         println!();
     }
     let run = prepared.run(
-        Some(SearchJob {
+        Task::Search(SearchJob {
             searcher: &searcher,
             result,
         }),
@@ -121,7 +121,7 @@ fn results_window(summary: &ScanSummary) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    results::window(&record, &summary.mailbox_ids, &counts)
+    results::window(&record, &summary.mailbox_ids, &counts, None)
 }
 
 fn hostname() -> String {

@@ -15,9 +15,12 @@
 //! Chunks bound memory; the order of rows depends only on the input, never on the
 //! thread count.
 
+mod contacts;
 mod error;
 mod progress;
+mod rescan_output;
 mod search_output;
+mod tables;
 mod work;
 
 use std::path::PathBuf;
@@ -29,12 +32,16 @@ use rayon::prelude::*;
 pub use error::PipelineError;
 pub use progress::Progress;
 pub use search_output::SearchSummary;
-pub use work::{process_group, slots, Job, Processed, Slot};
+pub use work::{process_group, slots, Check, Job, Processed, Slot};
 
-use crate::audit::{self, MailboxRow, RunDir, RunRow};
+use crate::audit::{self, MailboxRow, RescanSummary, RunDir, RunRow};
 use crate::corpus::{self, DiscoverOptions, LoadedSource, Mailbox};
+use crate::risk::contacts::Contacts;
+use crate::risk::Rescanner;
 use crate::search::{ResultAction, Searcher};
-use search_output::{ChunkTables, SearchTally};
+use rescan_output::RescanTally;
+use search_output::SearchTally;
+use tables::{ChunkTables, TaskKind, Writers};
 
 /// Messages per batch: large enough to keep both cores busy between barriers, small
 /// enough that a batch of rows stays a few MB.
@@ -60,6 +67,66 @@ pub struct ScanOptions {
 pub struct SearchJob<'a> {
     pub searcher: &'a Searcher,
     pub result: ResultAction,
+}
+
+/// What a run does with each message beyond the inventory.
+#[derive(Clone, Copy)]
+pub enum Task<'a> {
+    /// `scan`: the inventory only.
+    Scan,
+    Search(SearchJob<'a>),
+    Rescan(&'a Rescanner),
+}
+
+impl Task<'_> {
+    fn kind(&self) -> TaskKind {
+        match self {
+            Task::Scan => TaskKind::Scan,
+            Task::Search(_) => TaskKind::Search,
+            Task::Rescan(_) => TaskKind::Rescan,
+        }
+    }
+
+    fn check(&self) -> Check<'_> {
+        match self {
+            Task::Scan => Check::Inventory,
+            Task::Search(job) => Check::Search(job.searcher),
+            Task::Rescan(r) => Check::Rescan(r),
+        }
+    }
+
+    fn command(&self) -> &'static str {
+        match self {
+            Task::Scan => "scan",
+            Task::Search(_) => "search",
+            Task::Rescan(_) => "rescan",
+        }
+    }
+}
+
+/// The counts a run keeps for its results window.
+enum Tally {
+    None,
+    Search(SearchTally),
+    Rescan(RescanTally),
+}
+
+impl Tally {
+    fn new(task: Task) -> Tally {
+        match task {
+            Task::Scan => Tally::None,
+            Task::Search(job) => Tally::Search(SearchTally::new(job.searcher.indicators().len())),
+            Task::Rescan(_) => Tally::Rescan(RescanTally::new()),
+        }
+    }
+
+    fn count(&mut self, done: &[Processed]) {
+        match self {
+            Tally::None => {}
+            Tally::Search(t) => t.count(done),
+            Tally::Rescan(t) => t.count(done),
+        }
+    }
 }
 
 /// What a run is about to do (the seed's step 4 summary).
@@ -93,6 +160,9 @@ pub struct ScanSummary {
     /// Searches only: action, result and the matches per value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchSummary>,
+    /// Rescans only: messages per category, level and disposition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rescan: Option<RescanSummary>,
 }
 
 struct MailboxWork {
@@ -101,11 +171,13 @@ struct MailboxWork {
     errors: Vec<String>,
     total: usize,
     selected: Vec<Slot>,
+    /// Rescans only: whom the owner wrote to.
+    contacts: Contacts,
 }
 
 /// Scans: prepares and runs without a search.
 pub fn scan(options: &ScanOptions, progress: &dyn Progress) -> Result<ScanSummary, PipelineError> {
-    prepare(options, progress)?.run(None, progress)
+    prepare(options, progress)?.run(Task::Scan, progress)
 }
 
 /// Mailboxes found, loaded and (with `--limit`) narrowed: ready to run.
@@ -146,11 +218,7 @@ impl Prepared<'_> {
     }
 
     /// Step 4: processes every selected message and writes the run directory.
-    pub fn run(
-        self,
-        search: Option<SearchJob>,
-        progress: &dyn Progress,
-    ) -> Result<ScanSummary, PipelineError> {
+    pub fn run(self, task: Task, progress: &dyn Progress) -> Result<ScanSummary, PipelineError> {
         let Prepared {
             options,
             started,
@@ -159,8 +227,11 @@ impl Prepared<'_> {
         } = self;
         let run_id = audit::new_run_id(started);
         let run_dir = RunDir::create(&options.audit_root, &run_id)?;
+        if let Task::Rescan(_) = task {
+            contacts::gather(&mut work, progress);
+        }
         run(
-            options, started, clock, &mut work, &run_id, run_dir, search, progress,
+            options, started, clock, &mut work, &run_id, run_dir, task, progress,
         )
     }
 }
@@ -173,10 +244,10 @@ fn run(
     work: &mut [MailboxWork],
     run_id: &str,
     run_dir: RunDir,
-    search: Option<SearchJob>,
+    task: Task,
     progress: &dyn Progress,
 ) -> Result<ScanSummary, PipelineError> {
-    let written = write_messages(&run_dir, work, search, progress)?;
+    let written = write_messages(&run_dir, work, task, progress)?;
     for (w, errors) in work.iter_mut().zip(written.read_errors) {
         w.errors.extend(errors);
     }
@@ -188,8 +259,14 @@ fn run(
         &run_dir.table("mailboxes"),
         &audit::mailboxes_batch(run_id, &mailbox_rows)?,
     )?;
-    let search_summary = match (search, &written.tally) {
-        (Some(job), Some(tally)) => Some(search_output::finish(&run_dir, job, tally)?),
+    let search_summary = match (task, &written.tally) {
+        (Task::Search(job), Tally::Search(tally)) => {
+            Some(search_output::finish(&run_dir, job, tally)?)
+        }
+        _ => None,
+    };
+    let rescan_summary = match &written.tally {
+        Tally::Rescan(tally) => Some(tally.summary()),
         _ => None,
     };
     let mailbox_errors: Vec<String> = work
@@ -205,7 +282,7 @@ fn run(
     let threads = rayon::current_num_threads();
     let run = RunRow {
         run_id: run_id.to_string(),
-        command: if search.is_some() { "search" } else { "scan" }.into(),
+        command: task.command().into(),
         command_line: options.command_line.clone(),
         started_micros: micros(started),
         finished_micros: micros(SystemTime::now()),
@@ -217,10 +294,16 @@ fn run(
         seconds,
         limit_per_mailbox: options.limit.map(|l| l as i64),
         threads: threads as i64,
-        action: search_summary.as_ref().map(|s| s.action.clone()),
+        action: search_summary
+            .as_ref()
+            .map(|s| s.action.clone())
+            .or(rescan_summary.as_ref().map(|_| "rescan".to_string())),
         result: search_summary.as_ref().map(|s| s.result.to_string()),
         values: search_summary.as_ref().map(|s| s.indicators.len() as i64),
-        messages_matched: search_summary.as_ref().map(|s| s.messages_matched as i64),
+        messages_matched: search_summary
+            .as_ref()
+            .map(|s| s.messages_matched as i64)
+            .or(rescan_summary.as_ref().map(|s| s.messages_flagged as i64)),
     };
     audit::write_table(&run_dir.table("run"), &audit::run_batch(&run)?)?;
     Ok(ScanSummary {
@@ -238,6 +321,7 @@ fn run(
         mailbox_ids: work.iter().map(|w| w.mailbox.id.clone()).collect(),
         limit: options.limit,
         search: search_summary,
+        rescan: rescan_summary,
     })
 }
 
@@ -285,6 +369,7 @@ fn load_all(mailboxes: Vec<Mailbox>, progress: &dyn Progress) -> Vec<MailboxWork
                 loaded,
                 errors,
                 selected,
+                contacts: Contacts::default(),
             }
         })
         .collect();
@@ -317,12 +402,12 @@ fn select_newest(work: &mut [MailboxWork], limit: usize, progress: &dyn Progress
     }
 }
 
-/// Processes every selected message and streams the rows to `messages.parquet` (and
-/// for a search, the hits to `matches.parquet` and matched messages to `actions.parquet`).
+/// Processes every selected message and streams the rows to `messages.parquet` and the
+/// task's findings to its tables (see `tables`).
 fn write_messages(
     run_dir: &RunDir,
     work: &[MailboxWork],
-    search: Option<SearchJob>,
+    task: Task,
     progress: &dyn Progress,
 ) -> Result<Written, PipelineError> {
     let items: Vec<(usize, usize)> = work
@@ -331,15 +416,15 @@ fn write_messages(
         .flat_map(|(m, w)| (0..w.selected.len()).map(move |i| (m, i)))
         .collect();
     progress.start("scanning messages", items.len() as u64);
-    let mut writers = search_output::Writers::create(run_dir, search.is_some())?;
+    let mut writers = Writers::create(run_dir, task.kind())?;
     let run_id = run_dir.run_id.clone();
-    let searcher = search.map(|s| s.searcher);
+    let check = task.check();
     // `None` ends the tables: a channel closed without it (a worker panicked) leaves the
     // `.partial` files unrenamed instead of passing truncated tables off as complete.
     let (tx, rx) = sync_channel::<Option<ChunkTables>>(CHANNEL_BATCHES);
     let mut read_errors: Vec<Vec<String>> = vec![Vec::new(); work.len()];
     let (mut bytes, mut failures) = (0u64, 0usize);
-    let mut tally = search.map(|s| SearchTally::new(s.searcher.indicators().len()));
+    let mut tally = Tally::new(task);
     let written = std::thread::scope(|scope| -> Result<usize, PipelineError> {
         let writer_thread = scope.spawn(move || -> Result<usize, PipelineError> {
             for tables in rx {
@@ -353,14 +438,21 @@ fn write_messages(
         // Chunk k's batches are built and sent while chunk k+1 is processed, so no
         // worker waits for the batch builder; the send order stays the chunk order.
         let send = |done: Vec<Processed>| -> Result<bool, PipelineError> {
-            let tables = ChunkTables::build(&run_id, done, search)?;
+            let tables = match task {
+                Task::Scan => ChunkTables(vec![audit::messages_batch(
+                    &run_id,
+                    &done.into_iter().map(|p| p.row).collect::<Vec<_>>(),
+                )?]),
+                Task::Search(job) => search_output::chunk_tables(&run_id, done, job)?,
+                Task::Rescan(_) => rescan_output::chunk_tables(&run_id, done)?,
+            };
             Ok(tx.send(Some(tables)).is_ok())
         };
         let mut pending: Option<Vec<Processed>> = None;
         for chunk in items.chunks(CHUNK_MESSAGES) {
             let (sent, done) = rayon::join(
                 || pending.take().map(send).transpose(),
-                || process_chunk(work, chunk, searcher, progress),
+                || process_chunk(work, chunk, check, progress),
             );
             if sent? == Some(false) {
                 break;
@@ -374,9 +466,7 @@ fn write_messages(
                     read_errors[m].extend(p.row.parse_error.clone());
                 }
             }
-            if let Some(t) = tally.as_mut() {
-                t.count(&done);
-            }
+            tally.count(&done);
             pending = Some(done);
         }
         if let Some(done) = pending {
@@ -405,8 +495,8 @@ struct Written {
     parse_failures: usize,
     /// Per mailbox (in work order): messages that could not be read.
     read_errors: Vec<Vec<String>>,
-    /// Searches only: counts per value.
-    tally: Option<SearchTally>,
+    /// Searches and rescans: what the results window counts.
+    tally: Tally,
 }
 
 /// Processes one chunk of (mailbox, slot) items in parallel, rows in item order. Each
@@ -414,7 +504,7 @@ struct Written {
 fn process_chunk(
     work: &[MailboxWork],
     chunk: &[(usize, usize)],
-    search: Option<&Searcher>,
+    check: Check,
     progress: &dyn Progress,
 ) -> Vec<Processed> {
     let groups: Vec<Vec<Processed>> = chunk
@@ -432,10 +522,11 @@ fn process_chunk(
                             .expect("slots only list loaded sources"),
                         slot,
                         ordinal: i as i64 + 1,
+                        contacts: &w.contacts,
                     }
                 })
                 .collect();
-            let done = process_group(&jobs, search);
+            let done = process_group(&jobs, check);
             progress.advance(done.len() as u64);
             done
         })

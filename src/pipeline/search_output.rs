@@ -3,130 +3,52 @@
 //! thread), the counts per value are tallied in chunk order, and `indicators.parquet`
 //! is written at the end.
 
-use arrow_array::RecordBatch;
-
+use super::tables::{action_row, ChunkTables};
 use super::work::Processed;
 use super::{PipelineError, SearchJob};
-use crate::audit::{self, ActionRow, IndicatorRow, MatchRow, RunDir, TableWriter};
+use crate::audit::{self, IndicatorRow, MatchRow, RunDir};
 use crate::search::ResultAction;
 
-/// One chunk's batches, in the order the writer appends them.
-pub struct ChunkTables {
-    messages: RecordBatch,
-    matches: Option<RecordBatch>,
-    actions: Option<RecordBatch>,
-}
-
-impl ChunkTables {
-    pub fn build(
-        run_id: &str,
-        done: Vec<Processed>,
-        search: Option<SearchJob>,
-    ) -> Result<ChunkTables, PipelineError> {
-        let Some(job) = search else {
-            let rows: Vec<_> = done.into_iter().map(|p| p.row).collect();
-            return Ok(ChunkTables {
-                messages: audit::messages_batch(run_id, &rows)?,
-                matches: None,
-                actions: None,
-            });
-        };
-        let indicators = job.searcher.indicators();
-        let kind = job.searcher.kind().as_str();
-        let mut matches = Vec::new();
-        let mut actions = Vec::new();
-        let mut rows = Vec::with_capacity(done.len());
-        for Processed { row, hits } in done {
-            if !hits.is_empty() {
-                let mut reason: Vec<String> = Vec::new();
-                for hit in hits {
-                    let id = &indicators[hit.indicator].id;
-                    if reason.last() != Some(id) {
-                        reason.push(id.clone());
-                    }
-                    matches.push(MatchRow {
-                        mailbox: row.mailbox.clone(),
-                        ordinal: row.ordinal,
-                        sha256: row.sha256.clone(),
-                        indicator_id: id.clone(),
-                        kind,
-                        field: hit.field,
-                        path: hit.path,
-                        snippet: hit.snippet,
-                        occurrences: hit.occurrences as i64,
-                    });
+/// One chunk's batches: messages, matches and actions.
+pub fn chunk_tables(
+    run_id: &str,
+    done: Vec<Processed>,
+    job: SearchJob,
+) -> Result<ChunkTables, PipelineError> {
+    let indicators = job.searcher.indicators();
+    let kind = job.searcher.kind().as_str();
+    let mut matches = Vec::new();
+    let mut actions = Vec::new();
+    let mut rows = Vec::with_capacity(done.len());
+    for Processed { row, hits, .. } in done {
+        if !hits.is_empty() {
+            let mut reason: Vec<String> = Vec::new();
+            for hit in hits {
+                let id = &indicators[hit.indicator].id;
+                if reason.last() != Some(id) {
+                    reason.push(id.clone());
                 }
-                actions.push(ActionRow {
+                matches.push(MatchRow {
                     mailbox: row.mailbox.clone(),
-                    folder: row.folder.clone(),
                     ordinal: row.ordinal,
-                    locator_kind: row.locator_kind,
-                    path: row.path.clone(),
-                    offset: row.offset,
-                    length: row.length,
                     sha256: row.sha256.clone(),
-                    message_id: row.message_id.clone(),
-                    date: row.date,
-                    from_address: row.from_address.clone(),
-                    subject: row.subject.clone(),
-                    action: job.result.as_str(),
-                    reason,
+                    indicator_id: id.clone(),
+                    kind,
+                    field: hit.field,
+                    path: hit.path,
+                    snippet: hit.snippet,
+                    occurrences: hit.occurrences as i64,
                 });
             }
-            rows.push(row);
+            actions.push(action_row(&row, job.result.as_str(), reason));
         }
-        Ok(ChunkTables {
-            messages: audit::messages_batch(run_id, &rows)?,
-            matches: Some(audit::matches_batch(run_id, &matches)?),
-            actions: Some(audit::actions_batch(run_id, &actions)?),
-        })
+        rows.push(row);
     }
-}
-
-/// The streaming table writers of a run (owned by the writer thread).
-pub struct Writers {
-    messages: TableWriter,
-    matches: Option<TableWriter>,
-    actions: Option<TableWriter>,
-}
-
-impl Writers {
-    pub fn create(run_dir: &RunDir, search: bool) -> Result<Writers, PipelineError> {
-        let table = |name: &str, schema| TableWriter::create(&run_dir.table(name), schema);
-        Ok(Writers {
-            messages: table("messages", audit::messages_schema())?,
-            matches: search
-                .then(|| table("matches", audit::matches_schema()))
-                .transpose()?,
-            actions: search
-                .then(|| table("actions", audit::actions_schema()))
-                .transpose()?,
-        })
-    }
-
-    pub fn write(&mut self, tables: &ChunkTables) -> Result<(), PipelineError> {
-        self.messages.write(&tables.messages)?;
-        for (writer, batch) in [
-            (&mut self.matches, &tables.matches),
-            (&mut self.actions, &tables.actions),
-        ] {
-            if let (Some(w), Some(b)) = (writer, batch) {
-                if b.num_rows() > 0 {
-                    w.write(b)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Completes every table; returns the number of messages written.
-    pub fn finish(self) -> Result<usize, PipelineError> {
-        let messages = self.messages.finish()?;
-        for writer in [self.matches, self.actions].into_iter().flatten() {
-            writer.finish()?;
-        }
-        Ok(messages)
-    }
+    Ok(ChunkTables(vec![
+        audit::messages_batch(run_id, &rows)?,
+        audit::matches_batch(run_id, &matches)?,
+        audit::actions_batch(run_id, &actions)?,
+    ]))
 }
 
 /// Counts per value, as the seed's results window shows them.

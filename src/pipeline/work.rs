@@ -7,7 +7,9 @@ use std::ops::Range;
 use crate::audit::MessageRow;
 use crate::corpus::{mbox, sha256_many, LoadedSource, LocatorKind, Mailbox, SourceKind};
 use crate::message::date::DateFields;
-use crate::message::inventory;
+use crate::message::{inventory, Inventory};
+use crate::risk::contacts::Contacts;
+use crate::risk::{MessageFacts, Rescanner, Verdict};
 use crate::search::{Hit, Searcher};
 
 /// One message of a mailbox: a range of one of its mbox sources, or one file source.
@@ -54,18 +56,30 @@ pub struct Job<'a> {
     pub loaded: &'a LoadedSource,
     pub slot: &'a Slot,
     pub ordinal: i64,
+    /// The trusted contacts of the mailbox's owner (rescans only; empty otherwise).
+    pub contacts: &'a Contacts,
 }
 
-/// A processed message: its row and, in a search, what was found in it.
+/// What to do with each message beyond its inventory row.
+#[derive(Clone, Copy)]
+pub enum Check<'a> {
+    Inventory,
+    Search(&'a Searcher),
+    Rescan(&'a Rescanner),
+}
+
+/// A processed message: its row and, in a search, what was found in it; in a rescan,
+/// its verdict.
 pub struct Processed {
     pub row: MessageRow,
     pub hits: Vec<Hit>,
+    pub verdict: Option<Verdict>,
 }
 
 /// Reads, hashes and parses a group of messages into their rows, in order, and runs the
-/// search on each if there is one. The group's messages are hashed together (see
+/// search or the rescan on each. The group's messages are hashed together (see
 /// `corpus::sha256_many`). Never fails: problems are in the rows' `parse_error`.
-pub fn process_group(jobs: &[Job], search: Option<&Searcher>) -> Vec<Processed> {
+pub fn process_group(jobs: &[Job], check: Check) -> Vec<Processed> {
     let stored: Vec<std::io::Result<Cow<[u8]>>> = jobs
         .iter()
         .map(|j| stored(j.mailbox, j.loaded, j.slot))
@@ -75,19 +89,22 @@ pub fn process_group(jobs: &[Job], search: Option<&Searcher>) -> Vec<Processed> 
     jobs.iter()
         .zip(&stored)
         .map(|(job, stored)| {
-            let mut row = locator_row(job);
-            let mut hits = Vec::new();
+            let mut done = Processed {
+                row: locator_row(job),
+                hits: Vec::new(),
+                verdict: None,
+            };
             match stored {
                 Ok(s) => {
                     let digest = digests.next().expect("one digest per readable message");
-                    hits = fill_row(&mut row, job, s, &digest, search);
+                    fill_row(&mut done, job, s, &digest, check);
                 }
                 Err(e) => {
                     let path = &job.mailbox.sources[job.slot.source].path;
-                    row.parse_error = Some(format!("cannot read {}: {e}", path.display()));
+                    done.row.parse_error = Some(format!("cannot read {}: {e}", path.display()));
                 }
             }
-            Processed { row, hits }
+            done
         })
         .collect()
 }
@@ -112,30 +129,50 @@ fn locator_row(job: &Job) -> MessageRow {
     }
 }
 
-/// The columns that come from the stored bytes, and the search's hits.
-fn fill_row(
-    row: &mut MessageRow,
-    job: &Job,
-    bytes: &[u8],
-    digest: &[u8; 32],
-    search: Option<&Searcher>,
-) -> Vec<Hit> {
+/// The columns that come from the stored bytes, and the search's hits or the rescan's
+/// verdict.
+fn fill_row(done: &mut Processed, job: &Job, bytes: &[u8], digest: &[u8; 32], check: Check) {
+    let row = &mut done.row;
     let mbox_quoted = job.mailbox.sources[job.slot.source].kind.is_mbox();
     row.length = bytes.len() as i64;
     row.sha256 = hex::encode(digest);
     let view = mbox::parsed_view(bytes, mbox_quoted);
     let inv = inventory(&view.bytes, view.envelope.as_ref(), job.loaded.mtime);
     row.size = view.bytes.len() as i64;
-    let mut hits = Vec::new();
-    if let Some(searcher) = search {
-        let envelope = view.envelope.as_ref().map(|e| e.sender.as_str());
-        // Bodies are searched as written: `>From ` quoting undone.
-        let found = searcher.search(&view.unquoted(), envelope);
-        row.matched = Some(!found.hits.is_empty());
-        row.decode_problems = Some(found.problems);
-        hits = found.hits;
+    let envelope = view.envelope.as_ref().map(|e| e.sender.as_str());
+    match check {
+        Check::Inventory => {}
+        Check::Search(searcher) => {
+            // Bodies are searched as written: `>From ` quoting undone.
+            let found = searcher.search(&view.unquoted(), envelope);
+            row.matched = Some(!found.hits.is_empty());
+            row.decode_problems = Some(found.problems);
+            done.hits = found.hits;
+        }
+        Check::Rescan(rescanner) => {
+            let assessment = rescanner.assess(&MessageFacts {
+                bytes: &view.unquoted(),
+                owner: job.mailbox.owner.as_deref(),
+                from: inv.from_address.as_deref(),
+                envelope_sender: envelope,
+                recipients: inv.to.len() + inv.cc.len(),
+                date: inv.date,
+                contacts: job.contacts,
+            });
+            let v = &assessment.verdict;
+            row.decode_problems = Some(assessment.problems);
+            row.risk_level = v.level.map(|l| l.as_str());
+            row.disposition = Some(v.disposition.as_str());
+            row.categories = Some(v.raised.iter().map(|r| r.category.as_str()).collect());
+            row.sender_trusted = Some(v.sender_trusted);
+            done.verdict = Some(assessment.verdict);
+        }
     }
     row.envelope_sender = view.envelope.map(|e| e.sender);
+    fill_inventory(row, inv);
+}
+
+fn fill_inventory(row: &mut MessageRow, inv: Inventory) {
     row.message_id = inv.message_id;
     row.date = inv.date;
     row.date_source = inv.date_source.map(|d| d.as_str());
@@ -150,7 +187,6 @@ fn fill_row(
         .map(|a| (a.name, a.content_type))
         .unzip();
     row.parse_error = inv.parse_error;
-    hits
 }
 
 /// The date `--limit` orders by, read from the header block only (no full parse).

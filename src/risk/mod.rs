@@ -13,10 +13,16 @@
 //! - `lists`: reputation lists, ClamAV hash signatures and EICAR (Bad reputation,
 //!   Virus), the message's origin IP;
 //! - `policy`: the TOML policy (levels per organisation, user and sender of user,
-//!   trusted servers, allow and block lists).
+//!   trusted servers, allow and block lists);
+//! - `contacts`: the addresses a mailbox's owner wrote to (trusted contacts);
+//! - `verdict`: evidence → categories → levels → disposition (Jail, Junk, Review);
+//! - `rescan`: one message through every detector to its verdict.
 
 mod category;
+pub mod contacts;
 mod evidence;
+mod rescan;
+mod verdict;
 
 pub mod auth;
 pub mod bulk;
@@ -27,3 +33,17 @@ pub mod policy;
 
 pub use category::{Category, Level};
 pub use evidence::Evidence;
+pub use rescan::{Assessment, MessageFacts, Rescanner};
+
+/// What the rescan is given that can be wrong: the policy, the lists, the DKIM keys.
+/// Each error names the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum RiskError {
+    #[error(transparent)]
+    Policy(#[from] policy::PolicyError),
+    #[error(transparent)]
+    Lists(#[from] lists::ListsError),
+    #[error(transparent)]
+    DkimKeys(#[from] dkim::DkimKeysError),
+}
+pub use verdict::{decide, Disposition, Parties, Raised, Verdict};

@@ -1,0 +1,171 @@
+//! The rescan of one message: decodes what the detectors read, runs every detector and
+//! turns the evidence into a [`Verdict`]. Built once per run from the policy, the lists
+//! and the DKIM keys; shared by every worker. Pure: no I/O.
+
+use std::path::Path;
+
+use mail_parser::MessageParser;
+
+use super::contacts::Contacts;
+use super::dkim::DkimKeys;
+use super::lists::{self, Lists};
+use super::policy::Policy;
+use super::verdict::{decide, Parties, Verdict};
+use super::{auth, bulk, files, Evidence, RiskError};
+use crate::message::decoded::{self, Decoded, Want};
+use crate::message::zip::ZipCaps;
+use crate::search::links;
+
+/// What a run's rescan consults: loaded once, before the run.
+pub struct Rescanner {
+    policy: Policy,
+    lists: Lists,
+    dkim_keys: Option<DkimKeys>,
+    parser: MessageParser,
+    zip_caps: ZipCaps,
+}
+
+/// One message as the rescan sees it.
+#[derive(Clone, Copy)]
+pub struct MessageFacts<'a> {
+    /// The message as delivered (mbox quoting undone).
+    pub bytes: &'a [u8],
+    pub owner: Option<&'a str>,
+    /// The From address.
+    pub from: Option<&'a str>,
+    pub envelope_sender: Option<&'a str>,
+    /// To and Cc addresses.
+    pub recipients: usize,
+    /// Seconds since the epoch: DKIM expiry is judged at this date.
+    pub date: Option<i64>,
+    /// The mailbox owner's trusted contacts.
+    pub contacts: &'a Contacts,
+}
+
+/// A verdict and the parts of the message that could not be decoded.
+pub struct Assessment {
+    pub verdict: Verdict,
+    pub problems: Vec<String>,
+}
+
+/// Header fields some detector reads (the others are not decoded).
+fn wanted_header(name: &str) -> bool {
+    auth::wants(name) || bulk::wants(name) || name.eq_ignore_ascii_case("received")
+}
+
+impl Rescanner {
+    pub fn new(policy: Policy, lists: Lists, dkim_keys: Option<DkimKeys>) -> Rescanner {
+        Rescanner {
+            policy,
+            lists,
+            dkim_keys,
+            parser: decoded::parser(),
+            zip_caps: ZipCaps::default(),
+        }
+    }
+
+    /// Loads what a run consults: the policy file (documented defaults without one),
+    /// the list directory (only the built-in EICAR signature without one) and the DKIM
+    /// keys file (no offline DKIM verification without one).
+    pub fn load(
+        policy: Option<&Path>,
+        lists: Option<&Path>,
+        dkim_keys: Option<&Path>,
+    ) -> Result<Rescanner, RiskError> {
+        let policy = policy.map(Policy::load).transpose()?.unwrap_or_default();
+        let lists = lists
+            .map(Lists::load)
+            .transpose()?
+            .unwrap_or_else(Lists::empty);
+        let dkim_keys = dkim_keys.map(DkimKeys::load).transpose()?;
+        Ok(Rescanner::new(policy, lists, dkim_keys))
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn lists(&self) -> &Lists {
+        &self.lists
+    }
+
+    pub fn dkim_keys(&self) -> Option<&DkimKeys> {
+        self.dkim_keys.as_ref()
+    }
+
+    pub fn assess(&self, m: &MessageFacts) -> Assessment {
+        let want = Want {
+            headers: Some(&wanted_header),
+            senders: true,
+            body_text: true,
+            names_and_html_text: false,
+            html: true,
+            files: true,
+        };
+        let decoded = Decoded::parse(&self.parser, m.bytes, &self.zip_caps, want);
+        let mut evidence: Vec<Evidence> = Vec::new();
+        auth::check(
+            &decoded.headers,
+            self.policy.trusted_authserv_ids(),
+            &mut evidence,
+        );
+        if let Some(keys) = &self.dkim_keys {
+            evidence.extend(super::dkim::verify(m.bytes, keys, m.date));
+        }
+        bulk::check(&decoded.headers, m.recipients, &mut evidence);
+        files::check(&decoded.files, &mut evidence);
+        self.lists.viruses(&decoded.files, &mut evidence);
+        self.reputation(&decoded, m, &mut evidence);
+        let parties = Parties {
+            owner: m.owner,
+            sender: m.from,
+            contact: m.from.is_some_and(|f| m.contacts.contains(f)),
+        };
+        Assessment {
+            verdict: decide(evidence, &self.policy, parties),
+            problems: decoded.problems,
+        }
+    }
+
+    /// Looks the senders, the origin IP and the link hosts up in the lists.
+    fn reputation(&self, decoded: &Decoded, m: &MessageFacts, out: &mut Vec<Evidence>) {
+        let mut senders: Vec<&str> = decoded.senders.iter().map(|(_, a)| a.as_str()).collect();
+        senders.extend(m.envelope_sender);
+        senders.sort_unstable();
+        senders.dedup();
+        let received: Vec<&str> = decoded
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("received"))
+            .map(|h| h.value.as_str())
+            .collect();
+        let origin = lists::origin_ip(&received, self.policy.trusted_relays());
+        let hosts = link_hosts(decoded);
+        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        self.lists.reputation(&senders, origin, &hosts, out);
+    }
+}
+
+/// The hosts of every link in the text and HTML bodies, lower-cased, once each.
+fn link_hosts(decoded: &Decoded) -> Vec<String> {
+    let texts = decoded
+        .texts
+        .iter()
+        .flat_map(|t| links::urls_in_text(&t.text));
+    let html = decoded
+        .html
+        .iter()
+        .flat_map(|h| links::urls_in_html(&h.html));
+    let mut hosts: Vec<String> = texts
+        .chain(html)
+        .filter_map(|u| {
+            url::Url::parse(&u)
+                .ok()?
+                .host_str()
+                .map(str::to_ascii_lowercase)
+        })
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+}

@@ -1,0 +1,152 @@
+//! The verdict on one message: which categories its evidence raises, the level the
+//! policy gives each, and where the seed's risk levels send it.
+//!
+//! - High → **Jail**, even from a trusted contact;
+//! - Moderate → **Junk**, unless the sender is trusted;
+//! - Low → an insight only, and the **Review** folder if the sender is unknown;
+//! - nothing raised → the message stays.
+//!
+//! The most severe category decides. A sender the policy blocks is jailed whatever was
+//! found; a sender it allows is not held to the spam-like categories (their evidence is
+//! kept, as insights) but is to Virus and the dangerous results. An allowed sender is a
+//! known sender.
+
+use super::policy::{Policy, Standing};
+use super::{Category, Evidence, Level};
+
+/// Where the verdict sends a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Disposition {
+    Stays,
+    Review,
+    Junk,
+    Jail,
+}
+
+impl Disposition {
+    pub const ALL: [Disposition; 4] = [Self::Jail, Self::Junk, Self::Review, Self::Stays];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stays => "stays",
+            Self::Review => "review",
+            Self::Junk => "junk",
+            Self::Jail => "jail",
+        }
+    }
+
+    /// The manifest action of a disposition that moves the message.
+    pub fn action(self) -> Option<&'static str> {
+        (self != Self::Stays).then(|| self.as_str())
+    }
+}
+
+/// A category raised in one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raised {
+    pub category: Category,
+    pub level: Level,
+    /// The highest score of its evidence.
+    pub score: f32,
+    /// Indices into [`Verdict::evidence`].
+    pub evidence: Vec<usize>,
+}
+
+/// Everything the rescan concluded about one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub evidence: Vec<Evidence>,
+    /// In category order.
+    pub raised: Vec<Raised>,
+    /// The highest level raised.
+    pub level: Option<Level>,
+    pub disposition: Disposition,
+    /// A trusted contact of the mailbox's owner, or a sender the policy trusts or allows.
+    pub sender_trusted: bool,
+    pub standing: Standing,
+}
+
+/// Who the message is from and for, as the policy needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Parties<'a> {
+    /// The mailbox owner's address.
+    pub owner: Option<&'a str>,
+    /// The From address.
+    pub sender: Option<&'a str>,
+    /// The sender is among the addresses the owner wrote to.
+    pub contact: bool,
+}
+
+/// Turns a message's evidence into its verdict under `policy`.
+pub fn decide(mut evidence: Vec<Evidence>, policy: &Policy, parties: Parties) -> Verdict {
+    let standing = policy.standing(parties.owner, parties.sender);
+    let sender_trusted =
+        parties.contact || matches!(standing, Standing::Trusted | Standing::Allowed);
+    if standing == Standing::Allowed {
+        for e in evidence.iter_mut() {
+            if e.category.is_some_and(Category::spam_like) {
+                let skipped = e.category.take().expect("checked above");
+                e.detail = format!(
+                    "{} (not counted: allowed sender) {}",
+                    skipped.label(),
+                    e.detail
+                );
+            }
+        }
+    }
+    let raised = raise(&evidence, policy, parties);
+    let level = raised.iter().map(|r| r.level).max();
+    let disposition = if standing == Standing::Blocked {
+        Disposition::Jail
+    } else {
+        match level {
+            Some(Level::High) => Disposition::Jail,
+            Some(Level::Moderate) if !sender_trusted => Disposition::Junk,
+            Some(_) if !sender_trusted => Disposition::Review,
+            _ => Disposition::Stays,
+        }
+    };
+    if standing == Standing::Blocked {
+        evidence.push(Evidence::insight(
+            "policy.blocked_sender",
+            format!(
+                "sender {:?} is on the policy's block list",
+                parties.sender.unwrap_or("")
+            ),
+        ));
+    }
+    Verdict {
+        evidence,
+        raised,
+        level,
+        disposition,
+        sender_trusted,
+        standing,
+    }
+}
+
+/// Groups evidence by category (category order) and levels each by the policy.
+fn raise(evidence: &[Evidence], policy: &Policy, parties: Parties) -> Vec<Raised> {
+    let mut raised: Vec<Raised> = Vec::new();
+    let mut by_category: Vec<(Category, usize)> = evidence
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.category.map(|c| (c, i)))
+        .collect();
+    by_category.sort_by_key(|&(c, i)| (c, i));
+    for (category, i) in by_category {
+        match raised.last_mut() {
+            Some(r) if r.category == category => {
+                r.score = r.score.max(evidence[i].score);
+                r.evidence.push(i);
+            }
+            _ => raised.push(Raised {
+                category,
+                level: policy.level(category, parties.owner, parties.sender),
+                score: evidence[i].score,
+                evidence: vec![i],
+            }),
+        }
+    }
+    raised
+}
