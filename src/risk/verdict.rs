@@ -150,3 +150,75 @@ fn raise(evidence: &[Evidence], policy: &Policy, parties: Parties) -> Vec<Raised
     }
     raised
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parties(contact: bool) -> Parties<'static> {
+        Parties {
+            owner: Some("alice@example.com"),
+            sender: Some("bob@example.org"),
+            contact,
+        }
+    }
+
+    fn verdict(categories: &[Category], contact: bool) -> Verdict {
+        let evidence = categories
+            .iter()
+            .map(|&c| Evidence::raise(c, "test.rule", "seen"))
+            .collect();
+        decide(evidence, &Policy::default(), parties(contact))
+    }
+
+    #[test]
+    fn the_seeds_levels_decide_where_mail_goes() {
+        // Default levels: Virus high, Unauthorized moderate, Bulk low.
+        for (categories, contact, expected) in [
+            (vec![Category::Virus], true, Disposition::Jail),
+            (vec![Category::Virus], false, Disposition::Jail),
+            (vec![Category::Unauthorized], false, Disposition::Junk),
+            (vec![Category::Unauthorized], true, Disposition::Stays),
+            (vec![Category::Bulk], false, Disposition::Review),
+            (vec![Category::Bulk], true, Disposition::Stays),
+            (vec![], false, Disposition::Stays),
+            (vec![Category::Bulk, Category::Unauthorized], false, Disposition::Junk),
+            (vec![Category::Bulk, Category::DangerousFile], true, Disposition::Jail),
+        ] {
+            let v = verdict(&categories, contact);
+            assert_eq!(v.disposition, expected, "{categories:?} contact={contact}");
+            assert_eq!(v.sender_trusted, contact);
+        }
+    }
+
+    #[test]
+    fn evidence_is_grouped_per_category_with_its_highest_score() {
+        let evidence = vec![
+            Evidence::raise(Category::Bulk, "bulk.a", "a"),
+            Evidence::insight("auth.dkim_pass", "pass"),
+            Evidence {
+                score: 0.4,
+                ..Evidence::raise(Category::Forged, "auth.dkim_fail", "fail")
+            },
+            Evidence {
+                score: 0.5,
+                ..Evidence::raise(Category::Bulk, "bulk.b", "b")
+            },
+        ];
+        let v = decide(evidence, &Policy::default(), parties(false));
+        let got: Vec<_> = v
+            .raised
+            .iter()
+            .map(|r| (r.category, r.score, r.evidence.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Category::Forged, 0.4, vec![2]),
+                (Category::Bulk, 1.0, vec![0, 3]),
+            ]
+        );
+        assert_eq!(v.level, Some(Level::Moderate));
+        assert_eq!(v.evidence.len(), 4, "insights are kept");
+    }
+}
