@@ -133,7 +133,7 @@ pub(super) fn json_line(line: &str) -> Result<Option<Line>, String> {
 /// A host name as lists and lookups compare it: lower case, no trailing dot, IDNs in
 /// punycode (`Bücher.Example.` → `xn--bcher-kva.example`). `None` when it is no host
 /// name (empty labels, spaces, characters no DNS name holds).
-pub(crate) fn host(name: &str) -> Option<String> {
+pub(super) fn host(name: &str) -> Option<String> {
     let name = name.trim().trim_end_matches('.');
     if name.is_empty() || name.len() > 253 {
         return None;
@@ -158,7 +158,7 @@ pub(crate) fn host(name: &str) -> Option<String> {
 /// An address as lists and lookups compare it: `local@host`, the whole address in
 /// lower case (mailbox names are case-insensitive in practice), the domain as [`host`]
 /// makes it. Angle brackets around it are dropped.
-pub(crate) fn address(text: &str) -> Option<String> {
+pub(super) fn address(text: &str) -> Option<String> {
     let text = text.trim().trim_start_matches('<').trim_end_matches('>');
     let (local, domain) = text.rsplit_once('@')?;
     if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control()) {

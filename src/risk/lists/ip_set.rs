@@ -119,11 +119,10 @@ impl IpSet {
     /// The narrowest listed network holding `ip`; an IPv4-mapped IPv6 address
     /// (`::ffff:1.2.3.4`) is looked up as the IPv4 address it is.
     pub(super) fn find(&self, ip: IpAddr) -> Option<(IpNet, &Origin)> {
-        let hit = match ip.to_canonical() {
+        match ip.to_canonical() {
             IpAddr::V4(a) => self.v4.find(u32::from(a)).map(|r| (r.net, &r.origin)),
             IpAddr::V6(a) => self.v6.find(u128::from(a)).map(|r| (r.net, &r.origin)),
-        };
-        hit
+        }
     }
 
     /// Distinct networks listed.

@@ -153,7 +153,8 @@ impl Lists {
     ) {
         let mut seen = HashSet::new();
         for sender in senders {
-            if seen.insert(sender.trim().to_lowercase()) {
+            let key = entries::address(sender).unwrap_or_else(|| sender.trim().to_lowercase());
+            if seen.insert(key) {
                 self.sender(sender, out);
             }
         }
@@ -171,7 +172,8 @@ impl Lists {
         }
         let mut seen = HashSet::new();
         for host in url_hosts {
-            if seen.insert(host.trim().to_lowercase()) {
+            let key = entries::host(host).unwrap_or_else(|| host.trim().to_lowercase());
+            if seen.insert(key) {
                 self.url_host(host, out);
             }
         }
@@ -257,12 +259,11 @@ impl Lists {
             let Some(data) = file.data.as_deref() else {
                 continue;
             };
-            let what = describe(file);
             if clamav::is_eicar(data) {
                 out.push(Evidence::raise(
                     Category::Virus,
                     "virus.eicar",
-                    format!("{what} is the EICAR test file"),
+                    format!("{} is the EICAR test file", describe(file)),
                 ));
             }
             for (kind, sig) in self.signatures.matches(data) {
@@ -270,7 +271,8 @@ impl Lists {
                     Category::Virus,
                     kind.rule(),
                     format!(
-                        "{what} matches ClamAV signature {:?} in {}",
+                        "{} matches ClamAV signature {:?} in {}",
+                        describe(file),
                         sig.name,
                         self.place(&sig.origin)
                     ),
@@ -323,7 +325,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -410,5 +412,235 @@ impl Loader {
             networks: self.networks.build(),
             signatures: self.signatures,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lists loaded from files written into a temporary directory.
+    fn lists(files: &[(&str, &str)]) -> Result<Lists, ListsError> {
+        let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+        lists_of_bytes(&bytes)
+    }
+
+    fn lists_of_bytes(files: &[(&str, &[u8])]) -> Result<Lists, ListsError> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        Lists::load(dir.path())
+    }
+
+    fn rules(evidence: &[Evidence]) -> Vec<&'static str> {
+        evidence.iter().map(|e| e.rule).collect()
+    }
+
+    const LIST: &str = "# test list\n\
+        bad@Evil.Example\n\
+        evil.example ; phishing kit\n\
+        @spam.test\n\
+        198.51.100.0/24\n\
+        2001:db8:bad::/48\n";
+
+    fn reputation(l: &Lists, senders: &[&str], ip: Option<&str>, hosts: &[&str]) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        l.reputation(senders, ip.map(|i| i.parse().unwrap()), hosts, &mut out);
+        out
+    }
+
+    #[test]
+    fn senders_match_addresses_domains_and_subdomains() {
+        let l = lists(&[("bad.txt", LIST)]).unwrap();
+        let e = reputation(&l, &["BAD@evil.example"], None, &[]);
+        assert_eq!(rules(&e), ["rep.sender_address", "rep.sender_domain"]);
+        assert_eq!(
+            e[0].detail,
+            r#"sender "BAD@evil.example" listed in bad.txt:2"#
+        );
+        assert_eq!(
+            e[1].detail,
+            r#"sender "BAD@evil.example": domain listed as evil.example in bad.txt:3 ("phishing kit")"#
+        );
+        assert!(e
+            .iter()
+            .all(|e| e.category == Some(Category::BadReputation)));
+        let e = reputation(&l, &["x@a.b.Evil.Example.", "y@mail.spam.test"], None, &[]);
+        assert_eq!(rules(&e), ["rep.sender_domain", "rep.sender_domain"]);
+        // The same sender in From and Return-Path is one finding.
+        let e = reputation(
+            &l,
+            &["x@spam.test", "<X@spam.test>", "x@spam.test"],
+            None,
+            &[],
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+    }
+
+    #[test]
+    fn near_misses_do_not_match() {
+        let l = lists(&[("bad.txt", LIST)]).unwrap();
+        let e = reputation(
+            &l,
+            &[
+                "x@a.evil.example.com",
+                "x@notevil.example",
+                "x@evil.examples",
+                "bad@evil.example.org",
+                "evil.example",
+                "",
+                "@",
+            ],
+            Some("198.51.101.1"),
+            &[
+                "a.evil.example.com",
+                "evilexample",
+                "example",
+                "spam.test.com",
+                "2001:db8:bad1::1",
+            ],
+        );
+        assert!(e.is_empty(), "{e:?}");
+    }
+
+    #[test]
+    fn origin_ip_and_url_hosts() {
+        let l = lists(&[("bad.txt", LIST)]).unwrap();
+        let e = reputation(
+            &l,
+            &[],
+            Some("198.51.100.77"),
+            &["WWW.evil.example", "[2001:db8:bad::1]", "198.51.100.1"],
+        );
+        assert_eq!(
+            rules(&e),
+            [
+                "rep.origin_ip",
+                "rep.url_host",
+                "rep.url_host",
+                "rep.url_host"
+            ]
+        );
+        assert_eq!(
+            e[0].detail,
+            "origin IP 198.51.100.77 listed as 198.51.100.0/24 in bad.txt:5"
+        );
+        assert_eq!(
+            e[1].detail,
+            r#"URL host "WWW.evil.example" listed as evil.example in bad.txt:3 ("phishing kit")"#
+        );
+        assert_eq!(
+            e[2].detail,
+            r#"URL host "[2001:db8:bad::1]" listed as 2001:db8:bad::/48 in bad.txt:6"#
+        );
+        let e = reputation(&l, &["x@[198.51.100.9]"], Some("::ffff:198.51.100.9"), &[]);
+        assert_eq!(rules(&e), ["rep.sender_domain", "rep.origin_ip"]);
+    }
+
+    #[test]
+    fn file_kinds_and_summary() {
+        let many: String = (0..1234)
+            .map(|i| format!("10.{}.{}.0/24\n", i / 256, i % 256))
+            .collect();
+        let l = lists(&[
+            ("a.txt", LIST),
+            ("b.list", &many),
+            ("drop_v4.json", "{\"cidr\":\"203.0.113.0/24\",\"sblid\":\"SBL1\",\"rir\":\"arin\"}\n{\"type\":\"metadata\",\"records\":1}\n"),
+            ("c.hdb", "900150983cd24fb0d6963f7d28e17f72:3:Test.Abc\n"),
+            ("main.cvd", "ClamAV-VDB: binary"),
+            ("README", "about these lists"),
+            (".hidden.txt", "not read"),
+        ])
+        .unwrap();
+        assert_eq!(
+            l.summary(),
+            "4 files: 1 addresses, 2 domains, 1,237 networks, 1 hashes (skipped: .hidden.txt, README, main.cvd)"
+        );
+        let e = reputation(&l, &[], Some("203.0.113.5"), &[]);
+        assert_eq!(
+            e[0].detail,
+            "origin IP 203.0.113.5 listed as 203.0.113.0/24 in drop_v4.json:1 (\"SBL1\")"
+        );
+        assert_eq!(
+            Lists::empty().summary(),
+            "0 files: 0 addresses, 0 domains, 0 networks, 0 hashes"
+        );
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn load_errors_name_file_and_line() {
+        let err = |files: &[(&str, &str)]| lists(files).unwrap_err().to_string();
+        let e = err(&[
+            ("ok.txt", "evil.example\n"),
+            ("z.txt", "a.example\n\nnot an entry at all\n"),
+        ]);
+        assert!(e.ends_with("z.txt:3: one entry per line (then optionally a `;` or `#` comment), found \"not an entry at all\""), "{e}");
+        let e = err(&[(
+            "x.hdb",
+            "# md5\n900150983cd24fb0d6963f7d28e17f72:abc:Test\n",
+        )]);
+        assert!(
+            e.ends_with("x.hdb:2: size is neither a number nor `*`: \"abc\""),
+            "{e}"
+        );
+        let e = err(&[("d.json", "{\"cidr\":\"1.2.3.0/33\"}\n")]);
+        assert!(
+            e.ends_with("d.json:1: not a CIDR block: \"1.2.3.0/33\""),
+            "{e}"
+        );
+        let e = lists_of_bytes(&[("u.txt", b"a.example\n\xff\n")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with("u.txt:2: not UTF-8"), "{e}");
+        let missing = Lists::load(Path::new("/nonexistent/lists")).unwrap_err();
+        assert!(matches!(missing, ListsError::Dir { .. }), "{missing}");
+    }
+
+    #[test]
+    fn viruses_need_contents_and_name_the_file() {
+        let l = lists(&[("c.hdb", "900150983cd24fb0d6963f7d28e17f72:3:Test.Abc\n")]).unwrap();
+        let file = |path: &str, name: Option<&str>, data: Option<&[u8]>| File {
+            path: path.into(),
+            name: name.map(Into::into),
+            data: data.map(<[u8]>::to_vec),
+            problem: None,
+        };
+        let mut eicar = clamav::EICAR.to_vec();
+        eicar.extend_from_slice(b"\r\n");
+        let files = [
+            file("2", Some("abc.bin"), Some(b"abc")),
+            file(
+                "3/inner.zip/eicar.com",
+                Some("inner.zip/eicar.com"),
+                Some(&eicar),
+            ),
+            file("4/secret.zip/abc", Some("secret.zip/abc"), None),
+            file("5", None, Some(b"abcd")),
+        ];
+        let mut out = Vec::new();
+        l.viruses(&files, &mut out);
+        assert_eq!(rules(&out), ["virus.clamav_md5", "virus.eicar"]);
+        assert_eq!(
+            out[0].detail,
+            r#""abc.bin" (part 2) matches ClamAV signature "Test.Abc" in c.hdb:1"#
+        );
+        assert_eq!(
+            out[1].detail,
+            r#""inner.zip/eicar.com" (part 3/inner.zip/eicar.com) is the EICAR test file"#
+        );
+        assert!(out.iter().all(|e| e.category == Some(Category::Virus)));
+        let mut out = Vec::new();
+        Lists::empty().viruses(&files[..1], &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn lists_are_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Lists>();
     }
 }

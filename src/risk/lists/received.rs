@@ -18,8 +18,9 @@
 //! [1.2.3.4])` Postfix/Sendmail/Gmail, `from x ([1.2.3.4] helo=y)` Exim, `from X
 //! (1.2.3.4)` Exchange, `(HELO x) (1.2.3.4)` qmail, `[IPv6:2001:db8::1]`); the HELO name
 //! after `helo`/`helo=`/`ehlo` is the sender's claim and never read. Failing that, the
-//! from-host itself when it is an address literal (`from [1.2.3.4] (port=5 helo=x)`,
-//! Exim without reverse DNS).
+//! first address among the clause's words: the from-host when it is an address literal
+//! (`from [1.2.3.4] (port=5 helo=x)`, Exim without reverse DNS), fetchmail's `from
+//! pop.example [1.2.3.4] by localhost with POP3`.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -129,9 +130,11 @@ pub fn sending_ip(value: &str) -> Option<IpAddr> {
         Piece::Comment(c) => ip_in_comment(c),
         Piece::Word(_) => None,
     });
-    in_comments.or_else(|| match clause.first() {
-        Some(Piece::Word(host)) => ip_literal(host),
-        _ => None,
+    in_comments.or_else(|| {
+        clause.iter().find_map(|p| match p {
+            Piece::Word(w) => ip_literal(w),
+            Piece::Comment(_) => None,
+        })
     })
 }
 
@@ -157,9 +160,11 @@ fn ip_in_comment(comment: &str) -> Option<IpAddr> {
 }
 
 /// An address as `Received` writes it: `1.2.3.4`, `[1.2.3.4]`, `[1.2.3.4]:25`,
-/// `[IPv6:2001:db8::1]`, `2001:db8::1`, `[1.2.3.4].` (trailing punctuation).
+/// `[IPv6:2001:db8::1]`, `2001:db8::1`, `[1.2.3.4].` (trailing punctuation), qmail's
+/// `user@1.2.3.4` (the ident user at the address).
 fn ip_literal(word: &str) -> Option<IpAddr> {
     let word = word.trim_end_matches(['.', ',']);
+    let word = word.rsplit('@').next().unwrap_or(word);
     let inner = match word.strip_prefix('[') {
         Some(rest) => rest.split(']').next()?,
         None => word,
@@ -200,6 +205,9 @@ mod tests {
             // an address-literal host and nothing in comments
             ("from [203.0.113.9] by mx.example.org with SMTP", "203.0.113.9"),
             ("from [IPv6:2001:db8::7] by mx.example.org", "2001:db8::7"),
+            // fetchmail; qmail's ident user at the address
+            ("from pop.example.net [198.51.100.3] by localhost with POP3 (fetchmail-5.9.0)", "198.51.100.3"),
+            ("from unknown (HELO x) (user@198.51.100.4) by 0 with SMTP", "198.51.100.4"),
         ] {
             assert_eq!(sending_ip(value), ip(expected), "{value}");
         }
