@@ -7,9 +7,9 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `*.txt`, `*.list` | one entry per line: an address (`bad@evil.example`), a domain with all its subdomains (`evil.example`, also written `@evil.example`), an IPv4/IPv6 address or CIDR block; Spamhaus DROP/EDROP text lines (`1.10.16.0/20 ; SBL256894`); `#`/`;` comments ([`entries`]) |
+//! | `*.txt`, `*.list` | one entry per line: an address (`bad@evil.example`), a domain with all its subdomains (`evil.example`, also written `@evil.example`), an IPv4/IPv6 address or CIDR block; Spamhaus DROP/EDROP text lines (`1.10.16.0/20 ; SBL256894`); `#`/`;` comments (see `entries`) |
 //! | `*.json` | Spamhaus DROP v4/v6 JSON lines (`{"cidr":"1.10.16.0/20","sblid":"SBL256894",...}`); the metadata line is skipped |
-//! | `*.hdb` | ClamAV MD5 signatures `md5:size:name` ([`clamav`]) |
+//! | `*.hdb` | ClamAV MD5 signatures `md5:size:name` (see `clamav`) |
 //! | `*.hsb` | ClamAV SHA-256 (or SHA-1) signatures `sha256:size:name[:flevel]`, size may be `*` |
 //!
 //! Files are read in name order; sub-directories are not read; other files (ClamAV's
