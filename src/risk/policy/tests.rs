@@ -383,6 +383,24 @@ fn the_documentation_shows_the_example() {
     );
 }
 
+/// The documentation's table of categories gives every category with its default level
+/// and whether it is spam-like, as the code has them.
+#[test]
+fn the_documentation_lists_the_defaults() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/policy.md")).unwrap();
+    for c in Category::ALL {
+        let spam_like = if c.spam_like() { "yes" } else { "" };
+        let row = format!(
+            "| `{}` | {} | {} | {spam_like} |",
+            c.as_str(),
+            c.label(),
+            c.default_level()
+        );
+        assert!(docs.contains(&row), "docs/policy.md lacks {row:?}");
+    }
+}
+
 /// Each bad-*.toml file says on its first line where it must fail:
 /// `# refused at line N: <part of the message>`.
 #[test]
