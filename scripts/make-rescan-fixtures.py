@@ -111,7 +111,7 @@ def fixtures() -> list[tuple[str, EmailMessage]]:
     forged_pass["Authentication-Results"] = "bank.example; spf=pass smtp.mailfrom=alerts@bank.example; dkim=pass header.d=bank.example"
     out.append(("04-spf-fail-forged-pass-below", forged_pass))
     out.append(("05-dkim-fail", message(5, "Payroll <payroll@corp.example>", "Your payslip", "Your payslip is ready.\n",
-        auth=f"{MX}; spf=pass smtp.mailfrom=payroll@corp.example; dkim=fail (body hash did not verify) header.d=corp.example; dmarc=pass header.from=corp.example")))
+        auth=f"{MX}; spf=pass smtp.mailfrom=payroll@corp.example; dkim=fail (body hash did not verify) header.d=corp.example; dmarc=fail (p=NONE dis=NONE) header.from=corp.example")))
     out.append(("06-bulk-newsletter", message(6, "Deals <deals@store.example>", "This week's deals", "50% off everything.\n",
         headers=[("List-Unsubscribe", "<https://store.example/unsubscribe?u=1>, <mailto:unsub@store.example>"),
                  ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
@@ -138,7 +138,7 @@ def fixtures() -> list[tuple[str, EmailMessage]]:
     out.append(("15-bad-link-host", message(15, "Support <support@helpdesk.example>", "Password expiry",
         "Your password expires today. Keep it: http://login.phish-host.example/keep?u=alice\n")))
     out.append(("16-contact-dkim-fail", message(16, "Carol <carol@partner.example>", "Re: Lunch", "Noon works.\n",
-        auth=f"{MX}; spf=pass smtp.mailfrom=carol@partner.example; dkim=fail (signature did not verify) header.d=partner.example; dmarc=pass header.from=partner.example")))
+        auth=f"{MX}; spf=pass smtp.mailfrom=carol@partner.example; dkim=fail (signature did not verify) header.d=partner.example; dmarc=fail (p=NONE) header.from=partner.example")))
     out.append(("17-html-credential-form", attach(message(17, "IT <it@helpdesk.example>", "Mailbox full", "Open the attached page to keep your mail.\n"),
         b"<html><body><form action='https://collect.example/p' method='post'><input name='u'><input type='password' name='p'></form></body></html>",
         "mailbox.html", "text", "html")))
@@ -148,9 +148,26 @@ def fixtures() -> list[tuple[str, EmailMessage]]:
 SENT = message(30, f"Alice <{OWNER}>", "Lunch", "Friday?\n", to="Carol <carol@partner.example>")
 
 
+POLICY = f"""# The policy tests/rescan_fixtures.rs passes with --policy (docs/policy.md).
+[organisation]
+trusted_authserv_ids = ["{MX}"]
+allow_senders = ["news@shop.example"]
+block_senders = ["@bad.example"]
+"""
+
+# The reputation list tests/rescan_fixtures.rs passes with --lists: one domain, whose
+# subdomain login.phish-host.example is linked from fixture 15.
+REPUTATION = "# Hosts seen in the fixtures' phishing wave.\nphish-host.example ; fixture 15\n"
+
+
 def write(root: str) -> None:
     base = os.path.join(root, "rescan")
     shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(os.path.join(base, "lists"))
+    with open(os.path.join(base, "policy.toml"), "w") as f:
+        f.write(POLICY)
+    with open(os.path.join(base, "lists", "reputation.txt"), "w") as f:
+        f.write(REPUTATION)
     box = os.path.join(base, OWNER)
     for d in ("cur", os.path.join(".Sent", "cur")):
         os.makedirs(os.path.join(box, d))

@@ -10,6 +10,12 @@
 //! found; a sender it allows is not held to the spam-like categories (their evidence is
 //! kept, as insights) but is to Virus and the dangerous results. An allowed sender is a
 //! known sender.
+//!
+//! Trust and allowance rest on the From address, which anyone can write: when the
+//! message failed authentication (Unauthorized or Forged raised), the address is not
+//! believed, so the sender is neither trusted nor allowed (a forged "trusted contact" is
+//! junked like any stranger). Blocking still applies: a forged blocked address is
+//! jailed, which errs on the safe side.
 
 use super::policy::{Policy, Standing};
 use super::{Category, Evidence, Level};
@@ -79,9 +85,25 @@ pub struct Parties<'a> {
 
 /// Turns a message's evidence into its verdict under `policy`.
 pub fn decide(mut evidence: Vec<Evidence>, policy: &Policy, parties: Parties) -> Verdict {
-    let standing = policy.standing(parties.owner, parties.sender);
-    let sender_trusted =
-        parties.contact || matches!(standing, Standing::Trusted | Standing::Allowed);
+    let listed = policy.standing(parties.owner, parties.sender);
+    let authenticated = !evidence
+        .iter()
+        .any(|e| matches!(e.category, Some(Category::Unauthorized | Category::Forged)));
+    let (standing, sender_trusted) = if authenticated || listed == Standing::Blocked {
+        let trusted = parties.contact || matches!(listed, Standing::Trusted | Standing::Allowed);
+        (listed, trusted)
+    } else {
+        if parties.contact || listed != Standing::Unlisted {
+            evidence.push(Evidence::insight(
+                "policy.unauthenticated_sender",
+                format!(
+                    "sender {:?} failed authentication: not treated as a trusted contact or a listed sender",
+                    parties.sender.unwrap_or("")
+                ),
+            ));
+        }
+        (Standing::Unlisted, false)
+    };
     if standing == Standing::Allowed {
         for e in evidence.iter_mut() {
             if e.category.is_some_and(Category::spam_like) {
@@ -178,16 +200,27 @@ mod tests {
             (vec![Category::Virus], true, Disposition::Jail),
             (vec![Category::Virus], false, Disposition::Jail),
             (vec![Category::Unauthorized], false, Disposition::Junk),
-            (vec![Category::Unauthorized], true, Disposition::Stays),
+            // A contact whose mail failed authentication is not believed to be one.
+            (vec![Category::Unauthorized], true, Disposition::Junk),
+            (vec![Category::BadReputation], true, Disposition::Stays),
             (vec![Category::Bulk], false, Disposition::Review),
             (vec![Category::Bulk], true, Disposition::Stays),
             (vec![], false, Disposition::Stays),
-            (vec![Category::Bulk, Category::Unauthorized], false, Disposition::Junk),
-            (vec![Category::Bulk, Category::DangerousFile], true, Disposition::Jail),
+            (
+                vec![Category::Bulk, Category::Unauthorized],
+                false,
+                Disposition::Junk,
+            ),
+            (
+                vec![Category::Bulk, Category::DangerousFile],
+                true,
+                Disposition::Jail,
+            ),
         ] {
             let v = verdict(&categories, contact);
             assert_eq!(v.disposition, expected, "{categories:?} contact={contact}");
-            assert_eq!(v.sender_trusted, contact);
+            let authenticated = !categories.contains(&Category::Unauthorized);
+            assert_eq!(v.sender_trusted, contact && authenticated);
         }
     }
 
@@ -220,5 +253,85 @@ mod tests {
         );
         assert_eq!(v.level, Some(Level::Moderate));
         assert_eq!(v.evidence.len(), 4, "insights are kept");
+    }
+
+    fn policy() -> Policy {
+        Policy::parse(
+            r#"
+[organisation]
+allow_senders = ["news@shop.example"]
+block_senders = ["@bad.example"]
+trusted_contacts = ["boss@example.org"]
+"#,
+            "test.toml",
+        )
+        .expect("valid policy")
+    }
+
+    fn from(sender: &'static str, categories: &[Category]) -> Verdict {
+        let evidence = categories
+            .iter()
+            .map(|&c| Evidence::raise(c, "test.rule", "seen"))
+            .collect();
+        let parties = Parties {
+            owner: Some("alice@example.com"),
+            sender: Some(sender),
+            contact: false,
+        };
+        decide(evidence, &policy(), parties)
+    }
+
+    #[test]
+    fn allow_and_block_lists() {
+        // Allowed: spam-like categories are not counted, dangerous results are.
+        let v = from("news@shop.example", &[Category::Bulk, Category::Spam]);
+        assert_eq!((v.disposition, v.level), (Disposition::Stays, None));
+        assert!(v.evidence.iter().all(|e| e.category.is_none()));
+        assert_eq!(
+            from("news@shop.example", &[Category::Virus]).disposition,
+            Disposition::Jail
+        );
+        let v = from(
+            "news@shop.example",
+            &[Category::DangerousFile, Category::Bulk],
+        );
+        assert_eq!(v.disposition, Disposition::Jail);
+        assert_eq!(v.raised.len(), 1);
+        // Blocked: jailed with nothing raised.
+        let v = from("x@mail.bad.example", &[]);
+        assert_eq!(
+            (v.disposition, v.standing),
+            (Disposition::Jail, Standing::Blocked)
+        );
+        // Trusted by the policy: moderate stays, high is jailed.
+        assert_eq!(
+            from("boss@example.org", &[Category::Spam]).disposition,
+            Disposition::Stays
+        );
+        assert_eq!(
+            from("boss@example.org", &[Category::Phishing]).disposition,
+            Disposition::Jail
+        );
+        // An unlisted stranger with the same spam is junked.
+        assert_eq!(
+            from("x@example.net", &[Category::Spam]).disposition,
+            Disposition::Junk
+        );
+    }
+
+    #[test]
+    fn a_sender_that_failed_authentication_is_not_believed() {
+        // Forged mail claiming to be an allowed sender: its spam counts, it is junked.
+        let v = from("news@shop.example", &[Category::Forged, Category::Bulk]);
+        assert_eq!(v.disposition, Disposition::Junk);
+        assert!(!v.sender_trusted);
+        assert_eq!(v.raised.len(), 2);
+        assert!(v
+            .evidence
+            .iter()
+            .any(|e| e.rule == "policy.unauthenticated_sender"));
+        // A forged policy-trusted contact: junked like a stranger.
+        let v = from("boss@example.org", &[Category::Unauthorized]);
+        assert_eq!(v.disposition, Disposition::Junk);
     }
 }
