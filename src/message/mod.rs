@@ -39,6 +39,9 @@ pub struct Inventory {
     /// Decoded (RFC 2047, charsets).
     pub subject: Option<String>,
     pub attachments: Vec<Attachment>,
+    /// The top-level part is `multipart/*`: it may carry files the skeleton does not
+    /// see (a broken boundary hides parts from it, not from mail-parser).
+    pub multipart: bool,
     /// Why the message could not be parsed; the other fields hold what could be read.
     pub parse_error: Option<String>,
 }
@@ -113,6 +116,9 @@ fn parse_into(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>, inv:
         inv.parse_error = Some("no RFC 5322 header block at the start of the message".into());
         return;
     }
+    inv.multipart = ctype
+        .as_ref()
+        .is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart"));
     inv.attachments = mime::attachments(
         ctype.as_ref(),
         disposition.as_ref(),

@@ -36,6 +36,11 @@ pub struct MessageFacts<'a> {
     pub envelope_sender: Option<&'a str>,
     /// To and Cc addresses.
     pub recipients: usize,
+    /// The message may carry files: the inventory's MIME skeleton lists attachments, or
+    /// the message is a multipart (whose parts a broken boundary may hide from the
+    /// skeleton). Otherwise mail-parser's full parse, the costliest step, is skipped: a
+    /// single-part text message has no files.
+    pub may_have_files: bool,
     /// Seconds since the epoch: DKIM expiry is judged at this date.
     pub date: Option<i64>,
     /// The mailbox owner's trusted contacts.
@@ -94,13 +99,15 @@ impl Rescanner {
     }
 
     pub fn assess(&self, m: &MessageFacts) -> Assessment {
+        // Bodies are decoded only for their links, which only the lists look up.
+        let links = self.lists.reads_links();
         let want = Want {
             headers: Some(&wanted_header),
             senders: true,
-            body_text: true,
+            body_text: links,
             names_and_html_text: false,
-            html: true,
-            files: true,
+            html: links,
+            files: m.may_have_files,
         };
         let decoded = Decoded::parse(&self.parser, m.bytes, &self.zip_caps, want);
         let mut evidence: Vec<Evidence> = Vec::new();
