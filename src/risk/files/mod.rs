@@ -61,7 +61,7 @@ const MAX_OWN_ZIP_DEPTH: usize = 3;
 /// (`2/invoice.pdf.exe`), or the zip member path the decoder gave
 /// (`2/files.zip/invoice.pdf.exe`). Shown quoted, so control characters are escaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location(String);
+struct Location(String);
 
 impl Location {
     fn of(file: &File) -> Location {
