@@ -192,6 +192,11 @@ pub fn search(out: &Path, kind: &str, args: &[&str]) -> Run {
     run_json(out, &["search", kind], args)
 }
 
+/// Runs `mailsweep rescan ARGS --json --out OUT` and parses the JSON summary.
+pub fn rescan(out: &Path, args: &[&str]) -> Run {
+    run_json(out, &["rescan"], args)
+}
+
 fn run_json(out: &Path, command: &[&str], args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_mailsweep"))
         .args(command)
