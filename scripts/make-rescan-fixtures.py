@@ -196,7 +196,7 @@ def write(root: str) -> None:
     os.makedirs(os.path.join(base, "lists"))
     with open(os.path.join(base, "policy.toml"), "w") as f:
         f.write(POLICY)
-    with open(os.path.join(base, "lists", "reputation.txt"), "w") as f:
+    with open(os.path.join(base, "lists", "reputation.list"), "w") as f:
         f.write(REPUTATION)
     box = os.path.join(base, OWNER)
     for d in ("cur", os.path.join(".Sent", "cur")):

@@ -479,15 +479,15 @@ fn reputation_of_real_messages() {
         [
             (
                 "rep.sender_address",
-                r#"sender "12a1mailbot1@web.de" listed in reputation.txt:2"#
+                r#"sender "12a1mailbot1@web.de" listed in reputation.list:2"#
             ),
             (
                 "rep.origin_ip",
-                r#"origin IP 210.97.77.167 listed as 210.97.64.0/19 in drop.txt:3 ("SBL000001")"#
+                r#"origin IP 210.97.77.167 listed as 210.97.64.0/19 in drop.list:3 ("SBL000001")"#
             ),
             (
                 "rep.url_host",
-                r#"URL host "website.e365.cc" listed as e365.cc in reputation.txt:3 ("website.e365.cc is a subdomain")"#
+                r#"URL host "website.e365.cc" listed as e365.cc in reputation.list:3 ("website.e365.cc is a subdomain")"#
             ),
         ]
     );
@@ -498,7 +498,7 @@ fn reputation_of_real_messages() {
     // root@external.com under `@external.com`; origin 37.48.67.26 past 192.168.1.1.
     let e = reputation(&lists, "rspamd-test-messages/external_relay.eml", &[]);
     assert_eq!(rules(&e), ["rep.sender_domain", "rep.origin_ip"], "{e:#?}");
-    assert!(e[1].detail.contains("drop.txt:4"), "{}", e[1].detail);
+    assert!(e[1].detail.contains("drop.list:4"), "{}", e[1].detail);
 
     // IPv6 origin in the DROP JSON list.
     let e = reputation(&lists, "rspamd-test-messages/received1.eml", &[]);

@@ -137,8 +137,14 @@ enum FileKind {
     NotMail,
 }
 
-/// Index, metadata and hidden files of mail clients, by name: never mail.
+/// Index, metadata and hidden files of mail clients, by name, and files whose extension
+/// says they are documents, settings, keys or lists that lie beside exported mail
+/// (a README.md, the policy.toml, a Spamhaus drop.json): never mail. `.txt` is not
+/// among them: some exports (Enron flattened) name messages `.txt`.
 fn is_not_mail_name(name: &str) -> bool {
+    const NOT_MAIL_EXTENSIONS: [&str; 10] = [
+        ".md", ".toml", ".csv", ".json", ".pem", ".zone", ".hdb", ".hsb", ".list", ".py",
+    ];
     const NOT_MAIL: [&str; 6] = [
         "maildirsize",
         "subscriptions",
@@ -153,6 +159,7 @@ fn is_not_mail_name(name: &str) -> bool {
         || lower.starts_with("dovecot")
         || lower.starts_with("courierimap")
         || NOT_MAIL.contains(&lower.as_str())
+        || NOT_MAIL_EXTENSIONS.iter().any(|e| lower.ends_with(e))
 }
 
 fn file_kind(path: &Path) -> FileKind {

@@ -39,7 +39,7 @@ fn ed25519_key() -> Ed25519Key {
     Ed25519Key::from_seed_and_public_key(&hex::decode(ED25519_SEED).unwrap(), &public).unwrap()
 }
 
-/// The throwaway RSA test key of testdata/risk/dkim (README.txt there).
+/// The throwaway RSA test key of testdata/risk/dkim (README.md there).
 fn rsa_key() -> RsaKey<Sha256> {
     let pem = std::fs::read_to_string(testdata("test-rsa-2048.pem")).unwrap();
     let body: String = pem
