@@ -12,6 +12,13 @@ prefix  --in FILE --out FILE --limit-mib N
     Copy the leading whole messages of an mbox built by `ensure` whose total size
     is at most N MiB (at least one message). Prints KEY=VALUE lines on stdout.
 
+sample  --in FILE --count N --stride S --out-mbox FILE --out-dir DIR
+    Copy messages 0, S, 2S, ... (at most N) of an mbox built by `ensure`: as
+    mbox records (bytes unchanged) into --out-mbox, and each as one message
+    file DIR/NNNNNN.eml (envelope line dropped, mboxrd quoting undone, the
+    separating blank line dropped) for scanners that take one message per
+    file. Prints KEY=VALUE lines on stdout.
+
 list    --corpora DIR
     Print the source files that `ensure` would use, in order, then the excluded
     ones (prefixed with "excluded: "), on stdout.
@@ -288,6 +295,56 @@ def cmd_prefix(args: argparse.Namespace) -> int:
     return 0
 
 
+UNQUOTE_RE = re.compile(rb"^>(>*From )", re.MULTILINE)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    if args.count <= 0 or args.stride <= 0:
+        log("--count and --stride must be positive")
+        return 2
+    os.makedirs(args.out_dir, exist_ok=True)
+    picked = 0
+    mbox_bytes = 0
+    eml_bytes = 0
+
+    def flush(record: list[bytes], index: int) -> None:
+        nonlocal picked, mbox_bytes, eml_bytes
+        if not record or index % args.stride:
+            return
+        raw = b"".join(record)
+        mbox.write(raw)
+        mbox_bytes += len(raw)
+        body = b"".join(record[1:])  # drop the From_ envelope line
+        if body.endswith(b"\n\n"):
+            body = body[:-1]  # the blank line `ensure` puts after each message
+        body = UNQUOTE_RE.sub(rb"\1", body)
+        picked += 1
+        with open(os.path.join(args.out_dir, f"{picked:06d}.eml"), "wb") as out:
+            out.write(body)
+        eml_bytes += len(body)
+
+    # Every line starting with "From " in an `ensure` build is an envelope
+    # (body lines are quoted), so each one starts a message.
+    index = -1
+    record: list[bytes] = []
+    with open(args.input, "rb") as fh, open(args.out_mbox, "wb") as mbox:
+        for line in fh:
+            if line.startswith(b"From "):
+                flush(record, index)
+                if picked >= args.count:
+                    record = []
+                    break
+                index += 1
+                record = [line]
+            elif record:
+                record.append(line)
+        if picked < args.count:
+            flush(record, index)
+    emit(mbox=os.path.abspath(args.out_mbox), dir=os.path.abspath(args.out_dir), messages=picked,
+         bytes=mbox_bytes, eml_bytes=eml_bytes, stride=args.stride)
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     sources, excluded = scan_sources(os.path.abspath(args.corpora))
     for rel, size in sources:
@@ -312,6 +369,13 @@ def main(argv: list[str]) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--limit-mib", type=int, required=True)
     p.set_defaults(func=cmd_prefix)
+    p = sub.add_parser("sample", help="copy every S-th message, as an mbox and as files")
+    p.add_argument("--in", dest="input", required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--stride", type=int, required=True)
+    p.add_argument("--out-mbox", required=True)
+    p.add_argument("--out-dir", required=True)
+    p.set_defaults(func=cmd_sample)
     p = sub.add_parser("list", help="show which corpus files are used")
     p.add_argument("--corpora", required=True)
     p.set_defaults(func=cmd_list)
