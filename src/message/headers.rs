@@ -11,6 +11,9 @@ pub struct HeaderBlock {
     pub body_offset: usize,
     /// Whether the block starts with a well-formed `Name: value` field.
     pub well_formed: bool,
+    /// Lines of the block that are neither a field nor a field's continuation (skipped;
+    /// readers differ on them, which hides fields from some: a MIME evasion trick).
+    pub stray_lines: usize,
 }
 
 /// Calls `visit(name, raw_value)` for every field of the header block at the start of
@@ -21,6 +24,7 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
     let mut current: Option<(&[u8], usize)> = None;
     let mut well_formed = false;
     let mut first = true;
+    let mut stray_lines = 0;
     // One searcher for the whole block: cheaper than a memchr call per short line.
     let mut line_ends = memchr::memchr_iter(b'\n', bytes);
     while pos < bytes.len() {
@@ -33,6 +37,7 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
             return HeaderBlock {
                 body_offset: end,
                 well_formed,
+                stray_lines,
             };
         }
         if matches!(line[0], b' ' | b'\t') && current.is_some() {
@@ -46,6 +51,8 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
         if let Some((name, colon)) = field_name(line) {
             well_formed |= first;
             current = Some((name, pos + colon + 1));
+        } else {
+            stray_lines += 1;
         }
         first = false;
         pos = end;
@@ -56,6 +63,7 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
     HeaderBlock {
         body_offset: bytes.len(),
         well_formed,
+        stray_lines,
     }
 }
 
@@ -128,5 +136,15 @@ mod tests {
         assert_eq!(f.len(), 1);
         let (_, block) = fields(b"A: no body");
         assert_eq!(block.body_offset, 10);
+    }
+
+    #[test]
+    fn stray_lines_are_counted() {
+        // A line without a colon hides the continuation after it from this scan.
+        let (f, block) = fields(b"From: me\nX-Foo-bar\n Content-type: multipart/mixed\n\nbody");
+        assert_eq!(f.len(), 1);
+        assert_eq!(block.stray_lines, 2);
+        let (_, block) = fields(b"From: me\nSubject: a\n b\n\nbody");
+        assert_eq!(block.stray_lines, 0);
     }
 }

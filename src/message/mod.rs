@@ -39,9 +39,11 @@ pub struct Inventory {
     /// Decoded (RFC 2047, charsets).
     pub subject: Option<String>,
     pub attachments: Vec<Attachment>,
-    /// The top-level part is `multipart/*`: it may carry files the skeleton does not
-    /// see (a broken boundary hides parts from it, not from mail-parser).
-    pub multipart: bool,
+    /// The top-level part is `multipart/*`, its Content-Type is repeated or unreadable,
+    /// or the header block has stray lines: it may carry parts the skeleton does not see
+    /// (a broken boundary, a second Content-Type another reader follows, or a field
+    /// hidden behind a stray line hides them from it, not from mail-parser).
+    pub may_have_parts: bool,
     /// Why the message could not be parsed; the other fields hold what could be read.
     pub parse_error: Option<String>,
 }
@@ -76,6 +78,7 @@ pub fn inventory(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>) -
 fn parse_into(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>, inv: &mut Inventory) {
     let mut dates = DateFields::default();
     let (mut ctype, mut disposition): (Option<ContentType>, Option<ContentType>) = (None, None);
+    let mut content_types = 0;
     let block = headers::scan_fields(view, |name, value| {
         dates.offer(name, value);
         match name.len() {
@@ -100,8 +103,11 @@ fn parse_into(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>, inv:
                     _ => None,
                 };
             }
-            12 if ctype.is_none() && name.eq_ignore_ascii_case(b"content-type") => {
-                ctype = mime::parse_content_type(value);
+            12 if name.eq_ignore_ascii_case(b"content-type") => {
+                content_types += 1;
+                if ctype.is_none() {
+                    ctype = mime::parse_content_type(value);
+                }
             }
             19 if disposition.is_none() && name.eq_ignore_ascii_case(b"content-disposition") => {
                 disposition = mime::parse_content_type(value);
@@ -116,9 +122,12 @@ fn parse_into(view: &[u8], envelope: Option<&Envelope>, mtime: Option<i64>, inv:
         inv.parse_error = Some("no RFC 5322 header block at the start of the message".into());
         return;
     }
-    inv.multipart = ctype
-        .as_ref()
-        .is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart"));
+    inv.may_have_parts = block.stray_lines > 0
+        || content_types > 1
+        || (content_types == 1 && ctype.is_none())
+        || ctype
+            .as_ref()
+            .is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart"));
     inv.attachments = mime::attachments(
         ctype.as_ref(),
         disposition.as_ref(),

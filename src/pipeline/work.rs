@@ -156,7 +156,7 @@ fn fill_row(done: &mut Processed, job: &Job, bytes: &[u8], digest: &[u8; 32], ch
                 from: inv.from_address.as_deref(),
                 envelope_sender: envelope,
                 recipients: inv.to.len() + inv.cc.len(),
-                may_have_files: !inv.attachments.is_empty() || inv.multipart,
+                may_have_files: !inv.attachments.is_empty() || inv.may_have_parts,
                 date: inv.date,
                 contacts: job.contacts,
             });

@@ -37,9 +37,9 @@ pub struct MessageFacts<'a> {
     /// To and Cc addresses.
     pub recipients: usize,
     /// The message may carry files: the inventory's MIME skeleton lists attachments, or
-    /// the message is a multipart (whose parts a broken boundary may hide from the
-    /// skeleton). Otherwise mail-parser's full parse, the costliest step, is skipped: a
-    /// single-part text message has no files.
+    /// the message is a multipart or has a repeated or unreadable Content-Type (see
+    /// `Inventory::may_have_parts`). Otherwise mail-parser's full parse, the costliest
+    /// step, is skipped: a single-part text message has no files.
     pub may_have_files: bool,
     /// Seconds since the epoch: DKIM expiry is judged at this date.
     pub date: Option<i64>,
