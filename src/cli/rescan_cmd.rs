@@ -4,8 +4,7 @@ use std::process::ExitCode;
 
 use super::args::RescanArgs;
 use super::{finish, progress, results, scan_options, CliError};
-use crate::audit::RunRecord;
-use crate::pipeline::{self, ScanSummary, Task};
+use crate::pipeline::{self, Task};
 use crate::risk::Rescanner;
 
 pub fn rescan(args: &RescanArgs) -> Result<ExitCode, CliError> {
@@ -38,26 +37,7 @@ pub fn rescan(args: &RescanArgs) -> Result<ExitCode, CliError> {
     if args.corpus.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
-        print!("{}", results_window(&summary));
+        print!("{}", results::finished_window(&summary));
     }
     Ok(finish(&summary))
-}
-
-/// The results window of a rescan just finished (the same text `audit show` prints).
-fn results_window(summary: &ScanSummary) -> String {
-    let rescan = summary.rescan.as_ref();
-    let record = RunRecord {
-        run_id: summary.run_id.clone(),
-        run_dir: summary.run_dir.clone(),
-        command: "rescan".into(),
-        started_micros: 0,
-        mailboxes: summary.mailboxes as i64,
-        messages_scanned: summary.messages as i64,
-        limit_per_mailbox: summary.limit.map(|l| l as i64),
-        action: Some("rescan".into()),
-        result: None,
-        values: None,
-        messages_matched: rescan.map(|r| r.messages_flagged as i64),
-    };
-    results::window(&record, &summary.mailbox_ids, &[], rescan)
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::audit::{IndicatorCounts, RescanSummary, RunRecord};
-use crate::pipeline::Plan;
+use crate::pipeline::{Plan, ScanSummary};
 
 /// Rows of the matches-per-value table shown; the rest is summed up in one line.
 const VALUE_ROWS: usize = 25;
@@ -67,6 +67,45 @@ pub fn rescan_plan(plan: &Plan, consulted: &Consulted) -> String {
         scope(plan.limit)
     );
     out
+}
+
+/// The results window of a search or rescan just finished: the same text `audit show`
+/// prints from the tables later.
+pub fn finished_window(summary: &ScanSummary) -> String {
+    let search = summary.search.as_ref();
+    let rescan = summary.rescan.as_ref();
+    let record = RunRecord {
+        run_id: summary.run_id.clone(),
+        run_dir: summary.run_dir.clone(),
+        command: if rescan.is_some() { "rescan" } else { "search" }.into(),
+        started_micros: 0,
+        mailboxes: summary.mailboxes as i64,
+        messages_scanned: summary.messages as i64,
+        limit_per_mailbox: summary.limit.map(|l| l as i64),
+        action: search
+            .map(|s| s.action.clone())
+            .or(rescan.map(|_| "rescan".to_string())),
+        result: search.map(|s| s.result.to_string()),
+        values: search.map(|s| s.indicators.len() as i64),
+        messages_matched: search
+            .map(|s| s.messages_matched as i64)
+            .or(rescan.map(|r| r.messages_flagged as i64)),
+    };
+    let counts: Vec<IndicatorCounts> = search
+        .map(|s| {
+            s.indicators
+                .iter()
+                .map(|i| IndicatorCounts {
+                    id: i.id.clone(),
+                    value: i.value.clone(),
+                    source: i.source.clone(),
+                    matched_messages: i.matched_messages,
+                    match_count: i.match_count,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    window(&record, &summary.mailbox_ids, &counts, rescan)
 }
 
 /// A run's results window.

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use super::args::{KindArg, ResultArg, SearchArgs};
 use super::{finish, progress, results, scan_options, CliError};
-use crate::audit::{IndicatorCounts, RunRecord};
 use crate::notify::{self, Notification};
-use crate::pipeline::{self, ScanSummary, SearchJob, Task};
+use crate::pipeline::{self, SearchJob, Task};
 use crate::search::{self, MatchOptions, ResultAction, SearchKind, Searcher, ValueSources};
 
 pub fn search(args: &SearchArgs) -> Result<ExitCode, CliError> {
@@ -65,7 +64,7 @@ pub fn search(args: &SearchArgs) -> Result<ExitCode, CliError> {
     );
     bar.clear();
     let summary = run?;
-    let window = results_window(&summary);
+    let window = results::finished_window(&summary);
     if args.corpus.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
@@ -89,39 +88,6 @@ pub fn search(args: &SearchArgs) -> Result<ExitCode, CliError> {
         }
     }
     Ok(finish(&summary))
-}
-
-/// The results window of a run just finished (the same text `audit show` prints).
-fn results_window(summary: &ScanSummary) -> String {
-    let search = summary.search.as_ref();
-    let record = RunRecord {
-        run_id: summary.run_id.clone(),
-        run_dir: summary.run_dir.clone(),
-        command: "search".into(),
-        started_micros: 0,
-        mailboxes: summary.mailboxes as i64,
-        messages_scanned: summary.messages as i64,
-        limit_per_mailbox: summary.limit.map(|l| l as i64),
-        action: search.map(|s| s.action.clone()),
-        result: search.map(|s| s.result.to_string()),
-        values: search.map(|s| s.indicators.len() as i64),
-        messages_matched: search.map(|s| s.messages_matched as i64),
-    };
-    let counts: Vec<IndicatorCounts> = search
-        .map(|s| {
-            s.indicators
-                .iter()
-                .map(|i| IndicatorCounts {
-                    id: i.id.clone(),
-                    value: i.value.clone(),
-                    source: i.source.clone(),
-                    matched_messages: i.matched_messages,
-                    match_count: i.match_count,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    results::window(&record, &summary.mailbox_ids, &counts, None)
 }
 
 fn hostname() -> String {
