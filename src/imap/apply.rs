@@ -214,7 +214,8 @@ pub fn apply_row(
             return Ok(skipped(format!("not found in {}", row.folder)));
         }
     };
-    if !session.has("UIDPLUS") && !(destination.is_some() && session.has("MOVE")) {
+    let can_remove_one = session.has("UIDPLUS") || (destination.is_some() && session.has("MOVE"));
+    if !can_remove_one {
         return Ok(ImapOutcome::Failed {
             reason: "the server lacks UIDPLUS: removing one message would expunge every \\Deleted message in the folder".into(),
         });
