@@ -110,7 +110,9 @@ fn ensure_installed() -> Result<PathBuf, String> {
 impl Dovecot {
     /// A prepared server, or None (after a loud message) when Dovecot cannot be had.
     pub fn install_or_skip() -> Option<Prepared> {
-        match ensure_installed() {
+        // Once per test binary: the tests run in parallel and apt-get takes a lock.
+        static INSTALLED: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+        match INSTALLED.get_or_init(ensure_installed).clone() {
             Ok(_) => Some(Prepared::new()),
             Err(why) if std::env::var_os("CI").is_some() => {
                 panic!("Dovecot needed under CI: {why}")
