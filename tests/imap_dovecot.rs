@@ -342,3 +342,29 @@ fn starttls_tls_trust_and_login() {
     }
     assert_eq!(server.files(".Archive").len(), 0);
 }
+
+#[test]
+fn nested_and_non_ascii_folders() {
+    let Some(mut prepared) = Dovecot::install_or_skip() else {
+        return;
+    };
+    // Dovecot's Maildir++ keeps `Projekte/Entwürfe` as `.Projekte.Entw&APw-rfe` (its
+    // delimiter is `.`, the name modified UTF-7).
+    let m6 = message("m6@evil.example", "Draft");
+    prepared.seed(".Projekte.Entw&APw-rfe", "6.m6", &m6, "S");
+    let server = prepared.start(Caps::Default);
+    let out = apply_rows(
+        &server.target(false),
+        &[file_row(
+            "Projekte/Entwürfe",
+            "m6@evil.example",
+            &m6,
+            Action::Junk,
+        )],
+        false,
+    )
+    .unwrap();
+    assert_eq!(applied(&out[0]).0, "Junk");
+    assert!(server.files(".Projekte.Entw&APw-rfe").is_empty());
+    assert_eq!(bodies(&server.files(".Junk")), vec![m6]);
+}

@@ -31,8 +31,8 @@ use std::time::{Duration, Instant};
 use mailsweep::imap::{ImapTarget, PasswordSource};
 
 pub const USER: &str = "ir";
-/// A space and a quote: LOGIN must quote it properly.
-pub const PASSWORD: &str = "s3cret \"pw\"";
+/// A space, a quote and a non-ASCII letter: LOGIN must send it as a literal.
+pub const PASSWORD: &str = "s3cret \"pw\" ä";
 
 const CAPS_BASE: &str = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY LITERAL+";
 
