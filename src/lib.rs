@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod cli;
 pub mod corpus;
+pub mod imap;
 pub mod message;
 pub mod notify;
 pub mod pipeline;
