@@ -10,5 +10,6 @@ pub mod corpus;
 pub mod message;
 pub mod notify;
 pub mod pipeline;
+pub mod report;
 pub mod risk;
 pub mod search;
