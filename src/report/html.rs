@@ -47,13 +47,7 @@ impl Html {
     }
 }
 
-/// `text` escaped for HTML text and double- or single-quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
+/// Appends `text` escaped for HTML text and double- or single-quoted attribute values.
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
@@ -88,6 +82,12 @@ fn control_picture(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn escape(text: &str) -> String {
+        let mut out = String::new();
+        escape_into(&mut out, text);
+        out
+    }
 
     #[test]
     fn markup_characters_are_escaped() {

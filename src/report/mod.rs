@@ -21,9 +21,7 @@ use std::path::Path;
 
 use crate::audit::{self, AuditError};
 
-pub use html::escape;
-pub use page::content_security_policy;
-pub use stored::{Integrity, StoredHeaders};
+use stored::{Integrity, StoredHeaders};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -31,7 +31,7 @@ details{margin:.3em 0}summary{cursor:pointer}ol.received li{font-family:ui-monos
 /// element is allowed by its hash (not `'unsafe-inline'`, so an injected `<style>` or
 /// `style=` would not apply either), and the two directives `default-src` does not
 /// cover that matter in a file are closed: `base-uri` and `form-action`.
-pub fn content_security_policy() -> String {
+fn content_security_policy() -> String {
     let digest = Sha256::digest(STYLE.as_bytes());
     format!(
         "default-src 'none'; style-src 'sha256-{}'; base-uri 'none'; form-action 'none'",
