@@ -11,5 +11,6 @@ pub mod imap;
 pub mod message;
 pub mod notify;
 pub mod pipeline;
+pub mod report;
 pub mod risk;
 pub mod search;

@@ -11,6 +11,7 @@ mod mailboxes;
 mod messages;
 mod read;
 mod read_rescan;
+mod read_review;
 mod risk_counts;
 mod risk_tables;
 mod run;
@@ -26,6 +27,9 @@ pub use read::{
     find_run, list_runs, read_indicators, read_mailbox_ids, read_run, IndicatorCounts, RunRecord,
 };
 pub use read_rescan::{read_rescan_summary, read_xray, XrayEvidence, XrayMessage};
+pub use read_review::{
+    read_review, ReviewIndicator, ReviewMatch, ReviewMessage, ReviewRecord, RunDetails,
+};
 pub use risk_counts::{CategoryCount, DispositionCounts, LevelCounts, RescanSummary};
 pub use risk_tables::{risks_batch, xray_batch, RiskRow, XrayRow};
 pub use run::{run_batch, RunRow};

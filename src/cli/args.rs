@@ -63,6 +63,18 @@ pub enum Command {
     /// Show the X-ray of a message from a rescan: its verdict and every piece of
     /// evidence (which header, attachment, list or rule).
     Xray(XrayArgs),
+    /// Write a run's review report: one self-contained HTML file with the run summary,
+    /// the matches per indicator or risk category, and every email of the manifest with
+    /// its headers (read again and verified by SHA-256), attachments, highlighted
+    /// snippets and X-ray evidence.
+    ///
+    /// The file holds no script and loads nothing (a strict Content-Security-Policy);
+    /// everything taken from messages is escaped and shown as text, links included.
+    ///
+    /// Exit status: 0 written; 2 no such run; 3 written, but some email's stored bytes
+    /// changed since the run or could not be read (the report warns, and shows no
+    /// headers for them); 1 other failure.
+    Review(ReviewArgs),
     /// Read the audit record: list runs, or show one run's results window.
     Audit(AuditArgs),
 }
@@ -212,6 +224,20 @@ pub struct XrayArgs {
     /// Print JSON on stdout (for scripts).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The run: its id, a unique prefix of it, or the run directory.
+    pub run: String,
+
+    /// Where to write the report (default: review-<run id>.html in the current directory).
+    #[arg(short = 'o', long = "output", value_name = "FILE.html")]
+    pub output: Option<PathBuf>,
+
+    /// Audit root to read.
+    #[arg(long, value_name = "DIR", default_value = "mailsweep-audit")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ mod audit_cmd;
 mod progress;
 mod rescan_cmd;
 mod results;
+mod review_cmd;
 mod search_cmd;
 mod summary;
 mod xray_cmd;
@@ -20,7 +21,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ScanArgs, SearchArgs, XrayArgs};
+pub use args::{
+    AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ReviewArgs, ScanArgs, SearchArgs, XrayArgs,
+};
 
 use crate::audit::AuditError;
 use crate::corpus::{load_owner_map, CorpusError, DiscoverOptions};
@@ -47,6 +50,12 @@ pub enum CliError {
     Pipeline(#[from] PipelineError),
     #[error(transparent)]
     Audit(#[from] AuditError),
+    #[error("{path}: {source}")]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
     #[error("writing the summary: {0}")]
@@ -85,6 +94,7 @@ pub fn run() -> Result<ExitCode, CliError> {
         Command::Search(args) => search_cmd::search(&args),
         Command::Rescan(args) => rescan_cmd::rescan(&args),
         Command::Xray(args) => xray_cmd::xray(&args),
+        Command::Review(args) => review_cmd::review(&args),
         Command::Audit(args) => audit_cmd::audit(&args),
     }
 }
