@@ -154,6 +154,8 @@ fn fill_row(done: &mut Processed, job: &Job, bytes: &[u8], digest: &[u8; 32], ch
                 bytes: &view.unquoted(),
                 owner: job.mailbox.owner.as_deref(),
                 from: inv.from_address.as_deref(),
+                from_name: inv.from_name.as_deref(),
+                subject: inv.subject.as_deref(),
                 envelope_sender: envelope,
                 recipients: inv.to.len() + inv.cc.len(),
                 may_have_files: !inv.attachments.is_empty() || inv.may_have_parts,

@@ -12,6 +12,8 @@
 //! - `files`: attachments and zip members (dangerous files and extensions);
 //! - `lists`: reputation lists, ClamAV hash signatures and EICAR (Bad reputation,
 //!   Virus), the message's origin IP;
+//! - `content`: what the content detectors read (the decoded message, its parties);
+//! - `spam`, `phishing`, `impersonation`, `unwanted`: the learned half (issue 6);
 //! - `policy`: the TOML policy (levels per organisation, user and sender of user,
 //!   trusted servers, allow and block lists);
 //! - `contacts`: the addresses a mailbox's owner wrote to (trusted contacts);
@@ -20,6 +22,7 @@
 
 mod category;
 pub mod contacts;
+pub mod content;
 mod evidence;
 mod rescan;
 mod verdict;
@@ -28,8 +31,12 @@ pub mod auth;
 pub mod bulk;
 pub mod dkim;
 pub mod files;
+pub mod impersonation;
 pub mod lists;
+pub mod phishing;
 pub mod policy;
+pub mod spam;
+pub mod unwanted;
 
 pub use category::{Category, Level};
 pub use evidence::Evidence;

@@ -7,11 +7,12 @@ use std::path::Path;
 use mail_parser::MessageParser;
 
 use super::contacts::Contacts;
+use super::content::Content;
 use super::dkim::DkimKeys;
 use super::lists::{self, Lists};
 use super::policy::Policy;
 use super::verdict::{decide, Parties, Verdict};
-use super::{auth, bulk, files, Evidence, RiskError};
+use super::{auth, bulk, files, impersonation, phishing, spam, unwanted, Evidence, RiskError};
 use crate::message::decoded::{self, Decoded, Want};
 use crate::message::zip::ZipCaps;
 use crate::search::links;
@@ -31,8 +32,11 @@ pub struct MessageFacts<'a> {
     /// The message as delivered (mbox quoting undone).
     pub bytes: &'a [u8],
     pub owner: Option<&'a str>,
-    /// The From address.
+    /// The From address and display name.
     pub from: Option<&'a str>,
+    pub from_name: Option<&'a str>,
+    /// Decoded subject.
+    pub subject: Option<&'a str>,
     pub envelope_sender: Option<&'a str>,
     /// To and Cc addresses.
     pub recipients: usize,
@@ -55,7 +59,13 @@ pub struct Assessment {
 
 /// Header fields some detector reads (the others are not decoded).
 fn wanted_header(name: &str) -> bool {
-    auth::wants(name) || bulk::wants(name) || name.eq_ignore_ascii_case("received")
+    auth::wants(name)
+        || bulk::wants(name)
+        || name.eq_ignore_ascii_case("received")
+        || spam::wants(name)
+        || phishing::wants(name)
+        || impersonation::wants(name)
+        || unwanted::wants(name)
 }
 
 impl Rescanner {
@@ -99,14 +109,13 @@ impl Rescanner {
     }
 
     pub fn assess(&self, m: &MessageFacts) -> Assessment {
-        // Bodies are decoded only for their links, which only the lists look up.
-        let links = self.lists.reads_links();
+        // The content detectors read the subject, bodies (as text and HTML) and names.
         let want = Want {
             headers: Some(&wanted_header),
             senders: true,
-            body_text: links,
-            names_and_html_text: false,
-            html: links,
+            body_text: true,
+            names_and_html_text: true,
+            html: true,
             files: m.may_have_files,
         };
         let decoded = Decoded::parse(&self.parser, m.bytes, &self.zip_caps, want);
@@ -123,6 +132,18 @@ impl Rescanner {
         files::check(&decoded.files, &mut evidence);
         self.lists.viruses(&decoded.files, &mut evidence);
         self.reputation(&decoded, m, &mut evidence);
+        let content = Content {
+            decoded: &decoded,
+            from: m.from,
+            from_name: m.from_name,
+            subject: m.subject,
+            owner: m.owner,
+            contacts: m.contacts,
+        };
+        spam::check(&content, &mut evidence);
+        phishing::check(&content, &mut evidence);
+        impersonation::check(&content, &mut evidence);
+        unwanted::check(&content, &mut evidence);
         let parties = Parties {
             owner: m.owner,
             sender: m.from,
