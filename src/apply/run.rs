@@ -155,6 +155,16 @@ pub fn apply(
         let done = state.done.get(u).copied().unwrap_or(false);
         let (plan, result, when) = match earlier_plan {
             Some(plan) if done || matches!(plan, UnitPlan::Note { .. }) => {
+                // A run killed after this unit's last step left its dotlocks: taking
+                // and releasing them breaks the stale ones.
+                if let Unit::Mbox { path, .. } = unit {
+                    drop(MboxLock::acquire(path)?);
+                }
+                if let UnitPlan::Mbox(p) = &plan {
+                    for a in &p.appends {
+                        drop(MboxLock::acquire(&a.sibling)?);
+                    }
+                }
                 let when = state.at_micros[u];
                 (plan, Ok(0), when)
             }
