@@ -4,8 +4,9 @@
 //! nothing: a rename already done shows as the source gone and the destination holding
 //! the right hash.
 
+use std::collections::BTreeSet;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::error::ApplyError;
@@ -136,13 +137,18 @@ fn holds(path: &Path, sha256: &str) -> Result<Option<bool>, ApplyError> {
     Ok(Some(file_sha256(path)? == sha256))
 }
 
-/// Carries out a planned move or deletion; `Err` is the reason the row failed.
-pub fn execute(p: &FilePlan) -> Result<Result<(), String>, ApplyError> {
+/// Carries out a planned move or deletion; `Err` is the reason the row failed. The
+/// directories whose entries changed are added to `dirty`: the caller fsyncs them
+/// (once per batch) before journalling the units done.
+pub fn execute(
+    p: &FilePlan,
+    dirty: &mut BTreeSet<PathBuf>,
+) -> Result<Result<(), String>, ApplyError> {
     match (&p.dst, holds(&p.src, &p.sha256)?) {
         (_, Some(false)) => Ok(Err("the message changed during the apply".into())),
         (None, Some(true)) => {
             std::fs::remove_file(&p.src).map_err(super::error::io_at(&p.src))?;
-            fsync_dir(parent(&p.src))?;
+            dirty.insert(parent(&p.src).to_path_buf());
             step("file removed");
             Ok(Ok(()))
         }
@@ -158,8 +164,8 @@ pub fn execute(p: &FilePlan) -> Result<Result<(), String>, ApplyError> {
                 }
             }
             std::fs::rename(&p.src, dst).map_err(super::error::io_at(dst))?;
-            fsync_dir(parent(dst))?;
-            fsync_dir(parent(&p.src))?;
+            dirty.insert(parent(dst).to_path_buf());
+            dirty.insert(parent(&p.src).to_path_buf());
             step("file renamed");
             Ok(Ok(()))
         }

@@ -136,6 +136,19 @@ pub enum Record {
         unit: usize,
         at_micros: i64,
     },
+    /// The plans of units `first..first + plans.len()` (a batch of message files).
+    Units {
+        first: usize,
+        plans: Vec<UnitPlan>,
+        at_micros: i64,
+    },
+    /// Units `first..first + count` ended: done, except the `failed` ones (unit, reason).
+    Settled {
+        first: usize,
+        count: usize,
+        failed: Vec<(usize, String)>,
+        at_micros: i64,
+    },
     Failed {
         unit: usize,
         reason: String,
@@ -249,6 +262,35 @@ impl State {
                     grow(&mut s, unit);
                     s.plans[unit] = Some(plan);
                     s.at_micros[unit] = at_micros;
+                }
+                Record::Units {
+                    first,
+                    plans,
+                    at_micros,
+                } => {
+                    for (k, plan) in plans.into_iter().enumerate() {
+                        grow(&mut s, first + k);
+                        s.plans[first + k] = Some(plan);
+                        s.at_micros[first + k] = at_micros;
+                    }
+                }
+                Record::Settled {
+                    first,
+                    count,
+                    failed,
+                    at_micros,
+                } => {
+                    for unit in first..first + count {
+                        grow(&mut s, unit);
+                        s.at_micros[unit] = at_micros;
+                        match failed.iter().find(|f| f.0 == unit) {
+                            Some((_, reason)) => s.failed[unit] = Some(reason.clone()),
+                            None => {
+                                s.done[unit] = true;
+                                s.failed[unit] = None;
+                            }
+                        }
+                    }
                 }
                 Record::Done { unit, at_micros } => {
                     grow(&mut s, unit);

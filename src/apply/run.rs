@@ -2,6 +2,7 @@
 //! unit under the intent journal, and write `applied.parquet`. A dry run plans the same
 //! units read-only and reports them.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::error::{io_at, ApplyError};
@@ -17,6 +18,9 @@ use super::units::{group, Unit};
 use super::vault::Vault;
 use super::{ApplyOptions, ApplyReport, RowReport, UNDONE};
 use crate::audit::{applied_batch, new_run_id, write_table, AppliedRow};
+
+/// Message files planned and journalled together.
+const BATCH: usize = 256;
 
 /// An earlier apply of the same manifest in the run directory.
 struct Earlier {
@@ -150,7 +154,75 @@ pub fn apply(
 
     let mut outcomes = Vec::new();
     let mut at = Vec::new();
-    for (u, unit) in units.iter().enumerate() {
+    let mut collect = |plan: &UnitPlan, result: Result<u64, String>, when: i64| {
+        let mut unit_outcomes = plan.outcomes();
+        match result {
+            Ok(bytes) => report.bytes_written += bytes,
+            Err(reason) => {
+                for o in unit_outcomes
+                    .iter_mut()
+                    .filter(|o| o.status == Status::Applied)
+                {
+                    o.status = Status::Failed;
+                    o.reason.clone_from(&reason);
+                }
+            }
+        }
+        at.extend(std::iter::repeat_n(when, unit_outcomes.len()));
+        outcomes.extend(unit_outcomes);
+    };
+    let planned = |u: usize| state.plans.get(u).is_some_and(Option::is_some);
+    let mut u = 0;
+    while u < units.len() {
+        let unit = &units[u];
+        if !planned(u) && !matches!(unit, Unit::Mbox { .. }) {
+            // A batch of message files: planned (and vaulted) together, journalled in
+            // one record, carried out, their directories fsynced once, settled in one
+            // record.
+            let end = (u..units.len())
+                .take_while(|&k| {
+                    k - u < BATCH && !planned(k) && !matches!(units[k], Unit::Mbox { .. })
+                })
+                .last()
+                .map_or(u + 1, |k| k + 1);
+            let plans = (u..end)
+                .map(|k| plan_unit(&units[k], rows, Some(&vault), None))
+                .collect::<Result<Vec<_>, _>>()?;
+            vault.sync()?;
+            journal.write(&Record::Units {
+                first: u,
+                plans: plans.clone(),
+                at_micros: now_micros(),
+            })?;
+            let mut dirty = BTreeSet::new();
+            let mut results = Vec::with_capacity(plans.len());
+            for plan in &plans {
+                results.push(match plan {
+                    UnitPlan::File(p) => files::execute(p, &mut dirty)?.map(|()| 0),
+                    _ => Ok(0),
+                });
+            }
+            for d in &dirty {
+                fsync_dir(d)?;
+            }
+            let failed = results
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| r.as_ref().err().map(|e| (u + k, e.clone())))
+                .collect();
+            let when = now_micros();
+            journal.write(&Record::Settled {
+                first: u,
+                count: plans.len(),
+                failed,
+                at_micros: when,
+            })?;
+            for (plan, result) in plans.iter().zip(results) {
+                collect(plan, result, when);
+            }
+            u = end;
+            continue;
+        }
         let earlier_plan = state.plans.get(u).cloned().flatten();
         let done = state.done.get(u).copied().unwrap_or(false);
         let (plan, result, when) = match earlier_plan {
@@ -178,6 +250,7 @@ pub fn apply(
                     locks.push(MboxLock::acquire(path)?);
                 }
                 let plan = plan_unit(unit, rows, Some(&vault), Some(&mut locks))?;
+                vault.sync()?;
                 journal.write(&Record::Unit {
                     unit: u,
                     plan: plan.clone(),
@@ -191,21 +264,8 @@ pub fn apply(
                 (plan, result, now_micros())
             }
         };
-        let mut unit_outcomes = plan.outcomes();
-        match result {
-            Ok(bytes) => report.bytes_written += bytes,
-            Err(reason) => {
-                for o in unit_outcomes
-                    .iter_mut()
-                    .filter(|o| o.status == Status::Applied)
-                {
-                    o.status = Status::Failed;
-                    o.reason.clone_from(&reason);
-                }
-            }
-        }
-        at.extend(std::iter::repeat_n(when, unit_outcomes.len()));
-        outcomes.extend(unit_outcomes);
+        collect(&plan, result, when);
+        u += 1;
     }
 
     write_applied(&dir, &apply_id, rows, &outcomes, &at)?;
@@ -261,7 +321,14 @@ fn execute(
 ) -> Result<Result<u64, String>, ApplyError> {
     let result = match plan {
         UnitPlan::Note { .. } => Ok(0),
-        UnitPlan::File(p) => files::execute(p)?.map(|()| 0),
+        UnitPlan::File(p) => {
+            let mut dirty = BTreeSet::new();
+            let result = files::execute(p, &mut dirty)?.map(|()| 0);
+            for d in &dirty {
+                fsync_dir(d)?;
+            }
+            result
+        }
         UnitPlan::Mbox(p) => {
             let _lock = if fresh {
                 None

@@ -14,6 +14,29 @@ use arrow_array::{Array, RecordBatch};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use sha2::{Digest, Sha256};
 
+/// The binary under test, copied once per test process: a target directory shared with
+/// other builds may get another version of `mailsweep` linked in place mid-test.
+pub fn binary() -> &'static Path {
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("mailsweep-apply-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let copy = dir.join("mailsweep");
+        std::fs::copy(env!("CARGO_BIN_EXE_mailsweep"), &copy).unwrap();
+        let help = Command::new(&copy)
+            .args(["undo", "--help"])
+            .output()
+            .unwrap();
+        assert!(
+            help.status.success(),
+            "{} has no `undo`: another build replaced it; run the tests again",
+            env!("CARGO_BIN_EXE_mailsweep")
+        );
+        copy
+    })
+}
+
 pub fn corpora() -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
     assert!(
@@ -80,7 +103,7 @@ impl Case {
     }
 
     pub fn run_env(&self, args: &[&str], env: &[(&str, String)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsweep"));
+        let mut cmd = Command::new(binary());
         cmd.args(args).current_dir(&self.root);
         for (k, v) in env {
             cmd.env(k, v);
