@@ -239,3 +239,34 @@ fn edited_csv_manifest_is_applied_and_malformed_ones_change_nothing() {
     assert_eq!(gone.len(), applied.len());
     assert!(gone.iter().all(|k| k.starts_with("eml/")));
 }
+
+#[test]
+fn a_manifest_filtered_in_duckdb_is_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = Case::new(tmp.path());
+    let run = case.search(&VALUES, "delete");
+    let before = tree(&case.mail());
+    // DuckDB's own writer (Snappy by default), as an analyst approves part of a run.
+    let sql = format!(
+        "COPY (SELECT * FROM '{run}/actions.parquet' WHERE mailbox = 'notmuch') \
+         TO 'approved.parquet'"
+    );
+    let out = std::process::Command::new("python3")
+        .args(["-c", &format!("import duckdb; duckdb.sql({sql:?})")])
+        .current_dir(&case.root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "duckdb (scripts/test installs it): {}",
+        stderr(&out)
+    );
+    let approved = read_rows(&case.root.join("approved.parquet"));
+    assert!(!approved.is_empty());
+    let out = case.run(&["apply", "approved.parquet", "--out", "audit", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = tree(&case.mail());
+    let gone: Vec<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    assert_eq!(gone.len(), approved.len());
+    assert!(gone.iter().all(|k| k.starts_with("notmuch/")), "{gone:?}");
+}
