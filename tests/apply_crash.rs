@@ -84,6 +84,7 @@ fn apply_and_undo_killed_at_every_step_finish_when_run_again() {
         assert_same_tree(&tree(&case.mail()), &original, &format!("step {n}: undo"));
         std::fs::remove_dir_all(&case.root).unwrap();
     }
+    eprintln!("apply crashed and resumed at {crashed} steps");
     assert!(crashed >= 10, "only {crashed} steps");
 }
 

@@ -59,3 +59,38 @@ pub fn destination(file: &Path, folder: &str, target: &str) -> Option<Destinatio
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dest(tree: &[&str], file: &str, folder: &str) -> PathBuf {
+        let tmp = tempfile::tempdir().unwrap();
+        for d in tree {
+            std::fs::create_dir_all(tmp.path().join(d)).unwrap();
+        }
+        let d = destination(&tmp.path().join(file), folder, "Archive").unwrap();
+        d.path.strip_prefix(tmp.path()).unwrap().to_path_buf()
+    }
+
+    #[test]
+    fn destinations_per_layout() {
+        // INBOX of a Maildir, a Maildir++ folder, Dovecot's fs layout, an .eml folder.
+        assert_eq!(
+            dest(&["m/cur"], "m/cur/1:2,S", "INBOX"),
+            Path::new("m/.Archive/cur/1:2,S")
+        );
+        assert_eq!(
+            dest(&["m/cur", "m/.Sent/new"], "m/.Sent/new/2", "Sent"),
+            Path::new("m/.Archive/cur/2")
+        );
+        assert_eq!(
+            dest(&["m/cur", "m/a/b/cur"], "m/a/b/cur/3", "a/b"),
+            Path::new("m/.Archive/cur/3")
+        );
+        assert_eq!(
+            dest(&["e"], "e/x.eml", "INBOX"),
+            Path::new("e/Archive/x.eml")
+        );
+    }
+}

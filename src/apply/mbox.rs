@@ -226,10 +226,12 @@ fn sibling_state(sib: &Path) -> Result<(bool, u64, Vec<u8>), ApplyError> {
 
 /// What must come before a new message so that it starts after a blank line.
 fn separator_after(tail: &[u8]) -> &'static [u8] {
-    match tail {
-        [] | [b'\n', b'\n'] => b"",
-        [.., b'\n'] => b"\n",
-        _ => b"\n\n",
+    if tail.is_empty() || tail.ends_with(b"\n\n") {
+        b""
+    } else if tail.ends_with(b"\n") {
+        b"\n"
+    } else {
+        b"\n\n"
     }
 }
 
@@ -468,4 +470,65 @@ fn restored<'a>(post: &'a [u8], removed: &[Removed], blobs: &'a [Vec<u8>]) -> Ve
     }
     pieces.push(&post[cursor.min(post.len())..]);
     pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(offset: u64, bytes: &[u8]) -> Removed {
+        Removed {
+            row: 0,
+            offset,
+            length: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        }
+    }
+
+    #[test]
+    fn kept_and_restored_are_inverse() {
+        let a = b"From a Thu Jan  1 00:00:00 2004\nX: 1\n\nbody\n\n".as_slice();
+        let b = b"From b Thu Jan  1 00:00:00 2004\nX: 2\n\n>From quoted\n\n".as_slice();
+        let c = b"From c Thu Jan  1 00:00:00 2004\nX: 3\n\nlast".as_slice();
+        let file = [a, b, c].concat();
+        for cut in [vec![0], vec![1], vec![2], vec![0, 2], vec![0, 1, 2]] {
+            let mut offset = 0u64;
+            let mut rm = Vec::new();
+            let mut blobs = Vec::new();
+            for (i, m) in [a, b, c].iter().enumerate() {
+                if cut.contains(&i) {
+                    rm.push(removed(offset, m));
+                    blobs.push(m.to_vec());
+                }
+                offset += m.len() as u64;
+            }
+            let post: Vec<u8> = kept(&file, &rm).collect::<Vec<_>>().concat();
+            assert_eq!(
+                post.len(),
+                file.len() - blobs.iter().map(Vec::len).sum::<usize>()
+            );
+            assert_eq!(restored(&post, &rm, &blobs).concat(), file, "cut {cut:?}");
+        }
+    }
+
+    #[test]
+    fn appended_messages_start_after_a_blank_line_and_end_with_one() {
+        assert_eq!(separator_after(b""), b"");
+        assert_eq!(separator_after(b"x\n\n"), b"");
+        assert_eq!(separator_after(b"x\n"), b"\n");
+        assert_eq!(separator_after(b"xy"), b"\n\n");
+        let mut out = Vec::new();
+        append_message(&mut out, b"From a Thu Jan  1 00:00:00 2004\nX: 1\n\nlast");
+        assert!(out.ends_with(b"last\n\n"));
+    }
+
+    #[test]
+    fn a_headless_chunk_gets_a_from_line_and_mboxrd_quoting() {
+        let mut out = Vec::new();
+        append_message(&mut out, b"Subject: s\n\nFrom here\n>From there\nok\n");
+        assert_eq!(
+            out,
+            b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\nSubject: s\n\n>From here\n>>From there\nok\n\n"
+        );
+    }
 }
