@@ -4,6 +4,7 @@
 //! [`message`] parses one message, [`pipeline`] runs them in parallel into [`audit`]
 //! tables, and [`cli`] is the command line on top.
 
+pub mod apply;
 pub mod audit;
 pub mod cli;
 pub mod corpus;

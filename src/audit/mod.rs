@@ -3,9 +3,10 @@
 //! Every run writes `<audit root>/<run id>/` with `run.parquet`, `mailboxes.parquet`
 //! and `messages.parquet` (zstd); searches add `indicators.parquet`, `matches.parquet`
 //! and the action manifest `actions.parquet`; rescans add `risks.parquet`,
-//! `xray.parquet` and the manifest. Column meanings are in ARCHITECTURE.md; the schema
+//! `xray.parquet` and the manifest; `mailsweep apply` adds `apply-<id>/applied.parquet`. Column meanings are in ARCHITECTURE.md; the schema
 //! version and tool version are in each file's key-value metadata.
 
+mod applied;
 mod error;
 mod mailboxes;
 mod messages;
@@ -20,6 +21,7 @@ mod schema;
 mod search_tables;
 mod writer;
 
+pub use applied::{applied_batch, applied_schema, AppliedRow};
 pub use error::AuditError;
 pub use mailboxes::{mailboxes_batch, MailboxRow};
 pub use messages::{messages_batch, MessageRow};

@@ -17,7 +17,7 @@ pub fn string_list() -> DataType {
     DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
 }
 
-fn schema(table: &str, fields: Vec<Field>) -> SchemaRef {
+pub(super) fn schema(table: &str, fields: Vec<Field>) -> SchemaRef {
     let metadata = HashMap::from([
         ("mailsweep.table".to_string(), table.to_string()),
         (

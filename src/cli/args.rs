@@ -77,6 +77,25 @@ pub enum Command {
     Review(ReviewArgs),
     /// Read the audit record: list runs, or show one run's results window.
     Audit(AuditArgs),
+    /// Carry an action manifest into the mailboxes: archive, delete, move to
+    /// Jail/Junk (review rows change nothing).
+    ///
+    /// TARGET is a run directory (its actions.parquet) or a manifest file: Parquet
+    /// (e.g. filtered in DuckDB) or CSV with the manifest's columns. Without --yes it
+    /// only prints what it would do. Every message is verified against the manifest's
+    /// sha256 first (a changed message is skipped), its bytes kept in the vault, and
+    /// every row's outcome written to <run dir>/apply-<id>/applied.parquet. An apply
+    /// that was interrupted is finished by running it again; `mailsweep undo` puts
+    /// everything back.
+    ///
+    /// Exit status: 0 done; 2 bad arguments or malformed manifest (nothing changed);
+    /// 3 some rows skipped or failed; 1 other failure.
+    Apply(ApplyArgs),
+    /// Put back everything an apply changed, from its journal and the vault.
+    ///
+    /// Exit status: 0 done; 2 no such apply; 3 some changes could not be undone
+    /// (the mailbox changed since); 1 other failure.
+    Undo(UndoArgs),
 }
 
 /// Which mailboxes to read and where to write: shared by every command that scans.
@@ -268,4 +287,50 @@ pub enum AuditCommand {
         /// The run id (or a unique prefix of it), or the run directory.
         run: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A run directory, or a manifest (.parquet or .csv).
+    #[arg(value_name = "RUN_DIR|MANIFEST")]
+    pub target: PathBuf,
+
+    /// Only print what would be done (the default without --yes).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Act: change the mailboxes.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub yes: bool,
+
+    /// Evidence vault (default: vault/ in the audit root of the run).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_vault")]
+    pub vault: Option<PathBuf>,
+
+    /// Keep no copy of deleted or rewritten messages: undo cannot bring them back.
+    #[arg(long)]
+    pub no_vault: bool,
+
+    /// Audit root, where a standalone manifest's run is found by its run_id.
+    #[arg(long, value_name = "DIR", default_value = "mailsweep-audit")]
+    pub out: PathBuf,
+
+    /// Print JSON on stdout (for scripts).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The apply directory, or its id (apply-…, or a unique prefix).
+    #[arg(value_name = "APPLY")]
+    pub apply: String,
+
+    /// Audit root to search for an apply id.
+    #[arg(long, value_name = "DIR", default_value = "mailsweep-audit")]
+    pub out: PathBuf,
+
+    /// Print JSON on stdout (for scripts).
+    #[arg(long)]
+    pub json: bool,
 }

@@ -7,6 +7,7 @@
 //! `mailboxes.parquet`, column `error`); 1 any other failure (the run directory may be
 //! incomplete).
 
+mod apply_cmd;
 mod args;
 mod audit_cmd;
 mod progress;
@@ -22,9 +23,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ReviewArgs, ScanArgs, SearchArgs, XrayArgs,
+    ApplyArgs, AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ReviewArgs, ScanArgs,
+    SearchArgs, UndoArgs, XrayArgs,
 };
 
+use crate::apply::ApplyError;
 use crate::audit::AuditError;
 use crate::corpus::{load_owner_map, CorpusError, DiscoverOptions};
 use crate::pipeline::{self, PipelineError, ScanOptions, ScanSummary};
@@ -58,6 +61,8 @@ pub enum CliError {
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
     #[error("writing the summary: {0}")]
     Output(#[from] serde_json::Error),
 }
@@ -69,6 +74,7 @@ impl CliError {
             | Self::Values(_)
             | Self::Search(_)
             | Self::Risk(_)
+            | Self::Apply(ApplyError::Manifest { .. } | ApplyError::Usage(_))
             | Self::Audit(
                 AuditError::NoSuchRun { .. }
                 | AuditError::AmbiguousRun { .. }
@@ -96,6 +102,8 @@ pub fn run() -> Result<ExitCode, CliError> {
         Command::Xray(args) => xray_cmd::xray(&args),
         Command::Review(args) => review_cmd::review(&args),
         Command::Audit(args) => audit_cmd::audit(&args),
+        Command::Apply(args) => apply_cmd::apply(&args),
+        Command::Undo(args) => apply_cmd::undo(&args),
     }
 }
 
