@@ -368,3 +368,144 @@ fn nested_and_non_ascii_folders() {
     assert!(server.files(".Projekte.Entw&APw-rfe").is_empty());
     assert_eq!(bodies(&server.files(".Junk")), vec![m6]);
 }
+
+/// The whole loop from the command line: `search` over the exported copies writes the
+/// manifest, `apply RUN --yes --imap …` carries it out on the server (password from a
+/// file, trust from the test CA), journals it and vaults the messages; a re-run changes
+/// nothing.
+#[test]
+fn apply_command_over_imap_archives_the_searched_messages() {
+    let Some(mut prepared) = Dovecot::install_or_skip() else {
+        return;
+    };
+    let export = tempfile::tempdir().unwrap();
+    let local = export.path().join("ir-export");
+    std::fs::create_dir(&local).unwrap();
+    for (i, (id, subject)) in [
+        ("m1@evil.example", "Invoice 1"),
+        ("m2@evil.example", "Invoice 2"),
+        ("keep@corp.example", "Lunch"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let bytes = message(id, subject);
+        prepared.seed("", &format!("{i}.msg"), &bytes, "S");
+        std::fs::write(local.join(format!("{i}.eml")), &bytes).unwrap();
+    }
+    let server = prepared.start(Caps::Default);
+    let bin = env!("CARGO_BIN_EXE_mailsweep");
+    let root = export.path().join("audit");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .output()
+            .expect("mailsweep runs")
+    };
+    let searched = run(&[
+        "search",
+        "keywords",
+        local.to_str().unwrap(),
+        "--value",
+        "invoice",
+        "--result",
+        "archive",
+        "--out",
+        root.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(searched.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&searched.stdout).unwrap();
+    let run_dir = summary["run_dir"].as_str().unwrap().to_string();
+    let url = format!("imaps://{}@127.0.0.1:{}", dovecot::USER, server.port);
+    let password = server.dir().join("password");
+    let ca = server.dir().join("ca.pem");
+    let apply = |extra: &[&str]| {
+        let mut args = vec![
+            "apply",
+            run_dir.as_str(),
+            "--imap",
+            url.as_str(),
+            "--imap-password-file",
+            password.to_str().unwrap(),
+            "--imap-ca",
+            ca.to_str().unwrap(),
+            "--out",
+            root.to_str().unwrap(),
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), report)
+    };
+    let statuses = |report: &serde_json::Value| -> Vec<String> {
+        report["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["status"].as_str().unwrap(),
+                    r["reason"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+
+    // Without --yes: checked on the server, nothing moved.
+    let (code, dry) = apply(&[]);
+    assert_eq!(code, Some(0), "{dry}");
+    assert_eq!(server.files(".Archive").len(), 0);
+    assert!(statuses(&dry)
+        .iter()
+        .all(|s| s.starts_with("applied found and confirmed")));
+
+    let (code, done) = apply(&["--yes"]);
+    assert_eq!(code, Some(0), "{done}");
+    assert_eq!(statuses(&done).len(), 2);
+    assert!(
+        statuses(&done).iter().all(|s| s.starts_with("applied UID")),
+        "{done}"
+    );
+    let archived = sorted(bodies(&server.files(".Archive")));
+    assert_eq!(
+        archived.len(),
+        2,
+        "both invoices in Archive: {:?}",
+        server.files(".Archive")
+    );
+    assert_eq!(
+        server.files("").len(),
+        1,
+        "only the lunch mail stays in INBOX"
+    );
+    let apply_dir = std::path::PathBuf::from(done["apply_dir"].as_str().unwrap());
+    assert!(apply_dir.join("applied.parquet").is_file());
+    let journal = std::fs::read_to_string(apply_dir.join("imap-journal.jsonl")).unwrap();
+    assert_eq!(journal.matches("\"intent\"").count(), 2);
+    assert_eq!(journal.matches("\"outcome\"").count(), 2);
+    for i in 0..2 {
+        let bytes = std::fs::read(local.join(format!("{i}.eml"))).unwrap();
+        let sha = sha256_hex(&bytes);
+        let blob = root.join("vault/sha256").join(&sha[..2]).join(&sha);
+        assert_eq!(
+            std::fs::read(&blob).unwrap(),
+            bytes,
+            "vaulted before the move"
+        );
+    }
+
+    // Again: everything found already in Archive; nothing changes, exit 0.
+    let (code, again) = apply(&["--yes"]);
+    assert_eq!(code, Some(0), "{again}");
+    assert!(
+        statuses(&again)
+            .iter()
+            .all(|s| s.starts_with("skipped already applied")),
+        "{again}"
+    );
+    assert_eq!(sorted(bodies(&server.files(".Archive"))), archived);
+}

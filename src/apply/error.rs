@@ -23,6 +23,9 @@ pub enum ApplyError {
     Journal { path: PathBuf, what: String },
     #[error("{path}: {what}")]
     Locked { path: PathBuf, what: String },
+    /// The IMAP session broke (connection, login, TLS): rows after it were not tried.
+    #[error("IMAP: {0}")]
+    Imap(String),
     #[error(transparent)]
     Audit(#[from] AuditError),
 }

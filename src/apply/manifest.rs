@@ -77,6 +77,8 @@ pub struct ManifestRow {
     pub length: u64,
     pub sha256: String,
     pub action: Action,
+    /// Without `<>`; how `apply --imap` finds the message on the server.
+    pub message_id: Option<String>,
 }
 
 impl ManifestRow {
@@ -101,7 +103,7 @@ const REQUIRED: [&str; 7] = [
     "sha256",
     "action",
 ];
-const OPTIONAL: [&str; 3] = ["run_id", "folder", "ordinal"];
+const OPTIONAL: [&str; 4] = ["run_id", "folder", "ordinal", "message_id"];
 
 /// Reads and validates a manifest (`.csv` by its name, Parquet otherwise).
 pub fn read_manifest(path: &Path) -> Result<Vec<ManifestRow>, ApplyError> {
@@ -247,6 +249,7 @@ fn validate(path: &Path, i: usize, fields: Vec<Field>) -> Result<ManifestRow, Ap
     let run_id = next("run_id", false)?;
     let folder = next("folder", false)?.unwrap_or_else(|| "INBOX".into());
     let ordinal = next("ordinal", false)?;
+    let message_id = next("message_id", false)?;
     let number = |name: &str, v: &str| {
         v.trim().parse::<u64>().map_err(|_| {
             bad(
@@ -294,5 +297,6 @@ fn validate(path: &Path, i: usize, fields: Vec<Field>) -> Result<ManifestRow, Ap
         length,
         sha256,
         action,
+        message_id,
     })
 }

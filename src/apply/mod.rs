@@ -11,6 +11,7 @@ mod error;
 mod fault;
 mod files;
 mod fsio;
+mod imap_run;
 mod journal;
 mod lock;
 mod maildir;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::ApplyError;
 pub use fault::FAULT_EXIT;
+pub use imap_run::{apply_imap, ImapOptions, IMAP_JOURNAL};
 pub use manifest::{read_manifest, Action, LocatorKind, ManifestRow};
 pub use undo::{find_apply, UndoReport};
 

@@ -30,7 +30,7 @@ pub struct UndoReport {
 /// one, with or without `apply-`) under any run of `audit_root`.
 pub fn find_apply(audit_root: &Path, apply: &str) -> Result<PathBuf, ApplyError> {
     let as_path = Path::new(apply);
-    if as_path.join(JOURNAL).is_file() {
+    if is_apply_dir(as_path) {
         return Ok(as_path.to_path_buf());
     }
     let want = if apply.starts_with("apply-") {
@@ -44,7 +44,7 @@ pub fn find_apply(audit_root: &Path, apply: &str) -> Result<PathBuf, ApplyError>
             if let Ok(entries) = std::fs::read_dir(run.path()) {
                 for e in entries.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with(&want) && e.path().join(JOURNAL).is_file() {
+                    if name.starts_with(&want) && is_apply_dir(&e.path()) {
                         found.push(e.path());
                     }
                 }
@@ -68,7 +68,18 @@ pub fn find_apply(audit_root: &Path, apply: &str) -> Result<PathBuf, ApplyError>
     }
 }
 
+/// An apply directory: the journal of a local apply or of one over IMAP.
+fn is_apply_dir(dir: &Path) -> bool {
+    dir.join(JOURNAL).is_file() || dir.join(super::IMAP_JOURNAL).is_file()
+}
+
 pub fn undo(apply_dir: &Path) -> Result<UndoReport, ApplyError> {
+    if apply_dir.join(super::IMAP_JOURNAL).is_file() {
+        return Err(ApplyError::Usage(format!(
+            "{}: an apply over IMAP: undo over IMAP is not supported (the vault holds every acted-on message's bytes)",
+            apply_dir.display()
+        )));
+    }
     let mut report = UndoReport {
         apply_dir: apply_dir.to_path_buf(),
         restored: 0,

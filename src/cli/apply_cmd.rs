@@ -6,17 +6,38 @@ use std::process::ExitCode;
 
 use super::args::{ApplyArgs, UndoArgs};
 use super::{CliError, EXIT_PARTIAL};
-use crate::apply::{self, ApplyOptions, ApplyReport, RowReport};
+use crate::apply::{self, ApplyOptions, ApplyReport, ImapOptions, RowReport};
+use crate::imap::PasswordSource;
 
 pub fn apply(args: &ApplyArgs) -> Result<ExitCode, CliError> {
     let dry_run = args.dry_run || !args.yes;
-    let report = apply::apply(&ApplyOptions {
+    let options = ApplyOptions {
         target: args.target.clone(),
         dry_run,
         vault: args.vault.clone(),
         no_vault: args.no_vault,
         audit_root: args.out.clone(),
-    })?;
+    };
+    let report = match &args.imap {
+        None => apply::apply(&options)?,
+        Some(url) => {
+            let password = match (&args.imap_password_env, &args.imap_password_file) {
+                (Some(var), None) => PasswordSource::Env(var.clone()),
+                (None, Some(file)) => PasswordSource::File(file.clone()),
+                _ => {
+                    return Err(CliError::Usage(
+                        "--imap needs --imap-password-env VAR or --imap-password-file FILE".into(),
+                    ))
+                }
+            };
+            let server = ImapOptions {
+                url: url.clone(),
+                password,
+                ca_file: args.imap_ca.clone(),
+            };
+            apply::apply_imap(&options, &server)?
+        }
+    };
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {

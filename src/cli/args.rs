@@ -318,6 +318,29 @@ pub struct ApplyArgs {
     /// Print JSON on stdout (for scripts).
     #[arg(long)]
     pub json: bool,
+
+    /// Apply to a live server instead of the exported files: imaps://user@host[:port]
+    /// (or imap://… with STARTTLS). Each message is found by Message-ID in its folder
+    /// and confirmed by size and by the hash of its exported copy.
+    #[arg(long, value_name = "URL")]
+    pub imap: Option<String>,
+
+    /// --imap: the environment variable holding the password (never the command line).
+    #[arg(
+        long,
+        value_name = "VAR",
+        requires = "imap",
+        conflicts_with = "imap_password_file"
+    )]
+    pub imap_password_env: Option<String>,
+
+    /// --imap: a file whose first line is the password.
+    #[arg(long, value_name = "FILE", requires = "imap")]
+    pub imap_password_file: Option<PathBuf>,
+
+    /// --imap: trust only this CA certificate (PEM) instead of the system's.
+    #[arg(long, value_name = "FILE", requires = "imap")]
+    pub imap_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    ApplyArgs, AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ReviewArgs, ScanArgs,
-    SearchArgs, UndoArgs, XrayArgs,
+    ApplyArgs, AuditArgs, Cli, Command, CorpusArgs, RescanArgs, ReviewArgs, ScanArgs, SearchArgs,
+    UndoArgs, XrayArgs,
 };
 
 use crate::apply::ApplyError;
