@@ -7,7 +7,8 @@
 //!
 //! Rules (category when it fires); none fires for the owner or a trusted contact:
 //! - `unwanted.sender_junked`: the owner moved mail from this address to Junk and kept
-//!   none → Unwanted.
+//!   none → Unwanted; moved 2+ to Junk and at least twice as many as they kept (mail
+//!   still waiting in the INBOX counts as kept) → Possible unwanted.
 //! - `unwanted.list_junked`: mail of this List-Id went to Junk, none kept → Unwanted.
 //! - `unwanted.sender_deleted`: 3+ messages from this address went to Trash, none was
 //!   kept or junked → Possible unwanted (deleting is also what one does with read mail).
@@ -16,7 +17,8 @@
 //!   unwanted.
 //! - `unwanted.subject_like_junk`: 2+ of the subject's words, and at least half of
 //!   them, are junk words of this mailbox (seen in Junk 2+ times, at 4+ times their
-//!   rate in kept mail) → Possible unwanted.
+//!   rate in kept mail, a word never kept counting as half a kept message) → Possible
+//!   unwanted.
 
 mod folders;
 mod profile;
@@ -73,6 +75,17 @@ pub fn check(content: &Content, out: &mut Vec<Evidence>) {
                 "the owner moved {} other message(s) from {from:?} to Junk and kept none",
                 sender.junk
             ),
+        ));
+        return;
+    }
+    if sender.junk >= 2 && sender.junk >= 2 * sender.kept {
+        out.push(possible(
+            "unwanted.sender_junked",
+            format!(
+                "the owner moved {} other message(s) from {from:?} to Junk, kept {}",
+                sender.junk, sender.kept
+            ),
+            0.6,
         ));
         return;
     }
@@ -135,7 +148,7 @@ fn subject_like_junk(profile: &Profile, class: FolderClass, f: &Features, out: &
     if totals.junk == 0 || f.words.len() < 2 {
         return;
     }
-    let (junk_total, kept_total) = (totals.junk as f64, totals.kept.max(1) as f64);
+    let (junk_total, kept_total) = (totals.junk as f64, totals.kept as f64);
     let junky: Vec<&str> = f
         .words
         .iter()
@@ -144,7 +157,9 @@ fn subject_like_junk(profile: &Profile, class: FolderClass, f: &Features, out: &
                 .words
                 .get(*w)
                 .map_or(Votes::default(), |v| v.without(class));
-            v.junk >= 2 && v.junk as f64 / junk_total >= 4.0 * (v.kept + 1) as f64 / kept_total
+            // Smoothed: a word never kept is still compared with half a kept message.
+            v.junk >= 2
+                && v.junk as f64 / junk_total >= 4.0 * (v.kept as f64 + 0.5) / (kept_total + 1.0)
         })
         .map(String::as_str)
         .collect();
