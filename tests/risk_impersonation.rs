@@ -461,5 +461,8 @@ fn impersonation_hits_on_phishing_pot() {
         c.test.len()
     );
     assert!(c.test.len() > 500);
-    assert!(sure + possible >= 40, "measured 53 (all imp.reply_to_diverted)");
+    assert!(
+        sure + possible >= 40,
+        "measured 53 (all imp.reply_to_diverted)"
+    );
 }
