@@ -96,11 +96,13 @@ pub fn is_foreign_confusable(c: char) -> bool {
 /// transpositions of neighbours), or `None` when it exceeds `max` or either string is
 /// longer than 64 characters (domains and names are shorter; bounds the work).
 pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len() > 64 || b.len() > 64 || a.len().abs_diff(b.len()) > max {
+    // Lengths first: most pairs stop here, before anything is allocated.
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    if na > 64 || nb > 64 || na.abs_diff(nb) > max {
         return None;
     }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
     for i in 0..=a.len() {

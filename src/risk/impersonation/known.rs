@@ -16,6 +16,10 @@ pub struct Known {
     domains: HashSet<String>,
     /// Skeleton of a domain → the domain.
     domain_skeletons: HashMap<String, String>,
+    /// The registrable parts of the domains (see `base_domain`), once each, with their
+    /// length in characters: what every message's domain is compared with.
+    bases: HashSet<String>,
+    base_list: Vec<(String, usize)>,
 }
 
 impl Known {
@@ -39,6 +43,11 @@ impl Known {
             return;
         }
         self.domains.insert(domain.to_string());
+        let base = base_domain(domain);
+        if self.bases.insert(base.to_string()) {
+            self.base_list
+                .push((base.to_string(), base.chars().count()));
+        }
         self.domain_skeletons
             .entry(skeleton(domain))
             .or_insert_with(|| domain.to_string());
@@ -71,6 +80,11 @@ impl Known {
         &self.domains
     }
 
+    /// Whether `domain` is related to a known domain (the same registrable domain).
+    pub fn has_related(&self, domain: &str) -> bool {
+        self.bases.contains(base_domain(domain))
+    }
+
     /// A known domain `domain` looks like without being related to it: the same
     /// skeleton (`true`: a homoglyph) or, for names long enough that a typo is no
     /// accident, an edit distance of 1 (2 from 9 characters) between the registrable
@@ -87,16 +101,14 @@ impl Known {
             return None;
         }
         let max = if label.len() >= 9 { 2 } else { 1 };
-        self.domains
+        let n = base.chars().count();
+        self.base_list
             .iter()
-            .filter(|d| !super::related(d, domain))
-            .find(|d| {
-                let b = base_domain(d);
-                let l = b.split('.').next().unwrap_or(b);
-                l.len() >= 5
-                    && b.len().abs_diff(base.len()) <= max
+            .filter(|(b, len)| len.abs_diff(n) <= max && b != base)
+            .find(|(b, _)| {
+                b.split('.').next().unwrap_or(b).len() >= 5
                     && super::confusables::distance_within(b, base, max).is_some()
             })
-            .map(|d| (d.as_str(), false))
+            .map(|(b, _)| (b.as_str(), false))
     }
 }

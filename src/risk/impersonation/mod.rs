@@ -183,17 +183,17 @@ fn is_role_name(key: &str) -> bool {
 /// The registrable part of a domain, approximately: its last two labels, or three
 /// under a two-letter country code with a short second level (`example.co.uk`).
 pub fn base_domain(domain: &str) -> &str {
-    let labels: Vec<&str> = domain.rsplit('.').take(4).collect();
-    let keep = if labels.len() >= 3 && labels[0].len() == 2 && labels[1].len() <= 3 {
-        3
-    } else {
-        2
-    };
-    if labels.len() <= keep {
+    // No allocation: every message is compared with every known domain.
+    let mut dots = domain.rmatch_indices('.').map(|(i, _)| i);
+    let (Some(d1), Some(d2)) = (dots.next(), dots.next()) else {
         return domain;
+    };
+    let (tld, second) = (&domain[d1 + 1..], &domain[d2 + 1..d1]);
+    if tld.len() == 2 && second.len() <= 3 {
+        dots.next().map_or(domain, |d3| &domain[d3 + 1..])
+    } else {
+        &domain[d2 + 1..]
     }
-    let len = labels[..keep].iter().map(|l| l.len()).sum::<usize>() + keep - 1;
-    &domain[domain.len() - len..]
 }
 
 /// The same organisation's domains: equal, one under the other, or the same
@@ -218,10 +218,8 @@ pub fn check(content: &Content, directory: &Directory, out: &mut Vec<Evidence>) 
     }
     let owner_domain = content.owner.map(domain_of).filter(|d| !d.is_empty());
     let contacts = content.contacts.known();
-    let org = |d: &str| {
-        owner_domain.is_some_and(|o| related(o, d))
-            || directory.known().domains().iter().any(|o| related(o, d))
-    };
+    let org =
+        |d: &str| owner_domain.is_some_and(|o| related(o, d)) || directory.known().has_related(d);
     let ctx = Ctx {
         owner_domain,
         from: &from,
