@@ -94,41 +94,51 @@ pub fn is_foreign_confusable(c: char) -> bool {
 
 /// Optimal string alignment distance (insertions, deletions, substitutions and
 /// transpositions of neighbours), or `None` when it exceeds `max` or either string is
-/// longer than 64 characters (domains and names are shorter; bounds the work).
+/// longer than 64 characters (domains and names are shorter; bounds the work). No
+/// allocation: it runs for every known domain of about the same length as the sender's.
 pub fn distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    // Lengths first: most pairs stop here, before anything is allocated.
+    const N: usize = 64;
     let (na, nb) = (a.chars().count(), b.chars().count());
-    if na > 64 || nb > 64 || na.abs_diff(nb) > max {
+    if na > N || nb > N || na.abs_diff(nb) > max {
         return None;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
+    let (mut ca, mut cb) = (['\0'; N], ['\0'; N]);
+    a.chars().zip(ca.iter_mut()).for_each(|(c, s)| *s = c);
+    b.chars().zip(cb.iter_mut()).for_each(|(c, s)| *s = c);
+    let (a, b) = (&ca[..na], &cb[..nb]);
+    // Three rolling rows: i-2, i-1 and i (the transposition looks two rows back).
+    let mut rows = [[0usize; N + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(nb + 1) {
         *cell = j;
     }
-    for i in 1..=a.len() {
-        let mut row_min = usize::MAX;
-        for j in 1..=b.len() {
+    for i in 1..=na {
+        let (done, cur) = rows.split_at_mut(2);
+        let (prev2, prev) = (&done[0], &done[1]);
+        let cur = &mut cur[0];
+        let prev = if i == 1 { &done[0] } else { prev };
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=nb {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(prev2[j - 2] + 1);
             }
-            d[i * w + j] = v;
+            cur[j] = v;
             row_min = row_min.min(v);
         }
         if row_min > max {
             return None;
         }
+        // Shift: row i-1 becomes i-2, row i becomes i-1.
+        if i == 1 {
+            rows[1] = rows[2];
+        } else {
+            rows[0] = rows[1];
+            rows[1] = rows[2];
+        }
     }
-    let v = d[a.len() * w + b.len()];
+    let v = if na == 0 { nb } else { rows[1][nb] };
     (v <= max).then_some(v)
 }
 
@@ -161,6 +171,12 @@ mod tests {
         assert_eq!(distance_within("example.com", "exampel.co", 2), Some(2));
         assert_eq!(distance_within("example.com", "sample.org", 2), None);
         assert_eq!(distance_within("a", &"a".repeat(100), 200), None);
+        assert_eq!(distance_within("", "ab", 2), Some(2));
+        assert_eq!(distance_within("abc", "abc", 0), Some(0));
+        assert_eq!(distance_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(distance_within("kitten", "sitting", 2), None);
+        assert_eq!(distance_within("ca", "abc", 3), Some(3)); // OSA, not Damerau: 3
+        assert_eq!(distance_within("pаypal", "paypal", 1), Some(1)); // Cyrillic а
     }
 
     #[test]
