@@ -225,6 +225,12 @@ pub struct RescanArgs {
     /// message's date.
     #[arg(long, value_name = "FILE")]
     pub dkim_keys: Option<PathBuf>,
+
+    /// CSV of the organisation's people, `name,address` rows: mail under one of their
+    /// names from another address, or from a domain that looks like theirs, is
+    /// impersonation. See docs/impersonation.md.
+    #[arg(long, value_name = "FILE.csv")]
+    pub directory: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub fn rescan(args: &RescanArgs) -> Result<ExitCode, CliError> {
         args.policy.as_deref(),
         args.lists.as_deref(),
         args.dkim_keys.as_deref(),
+        args.directory.as_deref(),
     )?;
     let options = scan_options(&args.corpus)?;
     let bar = progress::Bar::new();

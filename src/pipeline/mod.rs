@@ -37,6 +37,7 @@ pub use work::{process_group, slots, Check, Job, Processed, Slot};
 use crate::audit::{self, MailboxRow, RescanSummary, RunDir, RunRow};
 use crate::corpus::{self, DiscoverOptions, LoadedSource, Mailbox};
 use crate::risk::contacts::Contacts;
+use crate::risk::unwanted::Profile;
 use crate::risk::Rescanner;
 use crate::search::{ResultAction, Searcher};
 use rescan_output::RescanTally;
@@ -173,6 +174,8 @@ struct MailboxWork {
     selected: Vec<Slot>,
     /// Rescans only: whom the owner wrote to.
     contacts: Contacts,
+    /// Rescans only: what the owner filed where (`None` without junk or trash).
+    profile: Option<Profile>,
 }
 
 /// Scans: prepares and runs without a search.
@@ -370,6 +373,7 @@ fn load_all(mailboxes: Vec<Mailbox>, progress: &dyn Progress) -> Vec<MailboxWork
                 errors,
                 selected,
                 contacts: Contacts::default(),
+                profile: None,
             }
         })
         .collect();
@@ -523,6 +527,7 @@ fn process_chunk(
                         slot,
                         ordinal: i as i64 + 1,
                         contacts: &w.contacts,
+                        profile: w.profile.as_ref(),
                     }
                 })
                 .collect();

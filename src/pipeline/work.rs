@@ -9,6 +9,7 @@ use crate::corpus::{mbox, sha256_many, LoadedSource, LocatorKind, Mailbox, Sourc
 use crate::message::date::DateFields;
 use crate::message::{inventory, Inventory};
 use crate::risk::contacts::Contacts;
+use crate::risk::unwanted::{Filing, FolderClass, Profile};
 use crate::risk::{MessageFacts, Rescanner, Verdict};
 use crate::search::{Hit, Searcher};
 
@@ -58,6 +59,8 @@ pub struct Job<'a> {
     pub ordinal: i64,
     /// The trusted contacts of the mailbox's owner (rescans only; empty otherwise).
     pub contacts: &'a Contacts,
+    /// What the owner filed where (rescans of mailboxes with junk or trash only).
+    pub profile: Option<&'a Profile>,
 }
 
 /// What to do with each message beyond its inventory row.
@@ -161,6 +164,10 @@ fn fill_row(done: &mut Processed, job: &Job, bytes: &[u8], digest: &[u8; 32], ch
                 may_have_files: !inv.attachments.is_empty() || inv.may_have_parts,
                 date: inv.date,
                 contacts: job.contacts,
+                filing: Filing {
+                    profile: job.profile,
+                    folder: FolderClass::of(&job.mailbox.sources[job.slot.source].folder),
+                },
             });
             let v = &assessment.verdict;
             row.decode_problems = Some(assessment.problems);

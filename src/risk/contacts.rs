@@ -8,28 +8,45 @@ use std::collections::HashSet;
 use mail_parser::parsers::MessageStream;
 use mail_parser::HeaderValue;
 
+use super::impersonation::Known;
 use crate::message::headers::scan_fields;
 
-/// The addresses an owner wrote to, lower-cased (see `policy` on case).
+/// The addresses an owner wrote to, lower-cased (see `policy` on case), and the
+/// display names the owner wrote them under (impostors copy those).
 #[derive(Debug, Clone, Default)]
-pub struct Contacts(HashSet<String>);
+pub struct Contacts {
+    addresses: HashSet<String>,
+    known: Known,
+}
+
+/// A recipient of a message the owner sent: its address (lower-cased) and display
+/// name.
+pub type Recipient = (String, Option<String>);
 
 impl Contacts {
     pub fn contains(&self, address: &str) -> bool {
-        self.0.contains(&address.to_ascii_lowercase())
+        self.addresses.contains(&address.to_ascii_lowercase())
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.addresses.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.addresses.is_empty()
+    }
+
+    /// The contacts' names and domains, as impersonation compares them.
+    pub fn known(&self) -> &Known {
+        &self.known
     }
 
     /// Adds what one message says, if the owner sent it.
-    pub fn extend(&mut self, addresses: Vec<String>) {
-        self.0.extend(addresses);
+    pub fn extend(&mut self, recipients: Vec<Recipient>) {
+        for (address, name) in recipients {
+            self.known.add(&address, name.as_deref());
+            self.addresses.insert(address);
+        }
     }
 }
 
@@ -69,7 +86,7 @@ pub fn recipients_if_sent(
     header_block: &[u8],
     owner: Option<&str>,
     in_sent_folder: bool,
-) -> Vec<String> {
+) -> Vec<Recipient> {
     let mut recipients = Vec::new();
     let mut from_owner = false;
     scan_fields(header_block, |name, value| {
@@ -80,7 +97,7 @@ pub fn recipients_if_sent(
             if let Some(owner) = owner {
                 from_owner |= addresses(value)
                     .iter()
-                    .any(|a| a.eq_ignore_ascii_case(owner));
+                    .any(|(a, _)| a.eq_ignore_ascii_case(owner));
             }
         }
     });
@@ -91,12 +108,14 @@ pub fn recipients_if_sent(
     }
 }
 
-fn addresses(value: &[u8]) -> Vec<String> {
+fn addresses(value: &[u8]) -> Vec<Recipient> {
     match MessageStream::new(value).parse_address() {
         HeaderValue::Address(list) => list
             .iter()
-            .filter_map(|a| a.address())
-            .map(str::to_ascii_lowercase)
+            .filter_map(|a| {
+                let address = a.address()?.to_ascii_lowercase();
+                Some((address, a.name().map(str::to_string)))
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -136,7 +155,17 @@ mod tests {
     fn recipients_of_mail_the_owner_sent() {
         let msg = b"From: Alice <ALICE@example.com>\nTo: Bob <Bob@Example.org>, c@x.net\nCc: d@y.net\nBcc: e@z.net\n\nhi";
         let got = recipients_if_sent(msg, Some("alice@example.com"), false);
-        assert_eq!(got, ["bob@example.org", "c@x.net", "d@y.net", "e@z.net"]);
+        let addresses: Vec<&str> = got.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(
+            addresses,
+            ["bob@example.org", "c@x.net", "d@y.net", "e@z.net"]
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Bob"));
+        let mut contacts = Contacts::default();
+        contacts.extend(got);
+        assert!(contacts.contains("BOB@example.org"));
+        assert_eq!(contacts.known().named("bob"), [] as [String; 0]); // one word: no key
+        assert!(contacts.known().domains().contains("y.net"));
         assert!(recipients_if_sent(msg, Some("mallory@example.com"), false).is_empty());
         assert_eq!(recipients_if_sent(msg, None, true).len(), 4);
         assert!(recipients_if_sent(msg, None, false).is_empty());

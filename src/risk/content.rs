@@ -4,6 +4,7 @@
 //! asked for, the sender addresses) and who it is from and for.
 
 use super::contacts::Contacts;
+use super::unwanted::Filing;
 use crate::message::decoded::Decoded;
 
 /// One message, as the content detectors see it.
@@ -19,4 +20,6 @@ pub struct Content<'a> {
     pub owner: Option<&'a str>,
     /// Whom the owner wrote to.
     pub contacts: &'a Contacts,
+    /// What the owner filed where, and where this message is filed.
+    pub filing: Filing<'a>,
 }

@@ -52,5 +52,7 @@ pub enum RiskError {
     Lists(#[from] lists::ListsError),
     #[error(transparent)]
     DkimKeys(#[from] dkim::DkimKeysError),
+    #[error(transparent)]
+    Directory(#[from] impersonation::DirectoryError),
 }
 pub use verdict::{decide, Disposition, Parties, Raised, Verdict};

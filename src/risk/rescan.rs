@@ -9,8 +9,10 @@ use mail_parser::MessageParser;
 use super::contacts::Contacts;
 use super::content::Content;
 use super::dkim::DkimKeys;
+use super::impersonation::Directory;
 use super::lists::{self, Lists};
 use super::policy::Policy;
+use super::unwanted::Filing;
 use super::verdict::{decide, Parties, Verdict};
 use super::{auth, bulk, files, impersonation, phishing, spam, unwanted, Evidence, RiskError};
 use crate::message::decoded::{self, Decoded, Want};
@@ -22,6 +24,8 @@ pub struct Rescanner {
     policy: Policy,
     lists: Lists,
     dkim_keys: Option<DkimKeys>,
+    /// The organisation's people (`--directory`), whom impostors copy.
+    directory: Directory,
     parser: MessageParser,
     zip_caps: ZipCaps,
 }
@@ -49,6 +53,8 @@ pub struct MessageFacts<'a> {
     pub date: Option<i64>,
     /// The mailbox owner's trusted contacts.
     pub contacts: &'a Contacts,
+    /// What the owner filed where (learned per mailbox), and this message's folder.
+    pub filing: Filing<'a>,
 }
 
 /// A verdict and the parts of the message that could not be decoded.
@@ -74,6 +80,7 @@ impl Rescanner {
             policy,
             lists,
             dkim_keys,
+            directory: Directory::default(),
             parser: decoded::parser(),
             zip_caps: ZipCaps::default(),
         }
@@ -81,11 +88,13 @@ impl Rescanner {
 
     /// Loads what a run consults: the policy file (documented defaults without one),
     /// the list directory (only the built-in EICAR signature without one) and the DKIM
-    /// keys file (no offline DKIM verification without one).
+    /// keys file (no offline DKIM verification without one) and the directory of the
+    /// organisation's people (impersonation then knows only the owners and contacts).
     pub fn load(
         policy: Option<&Path>,
         lists: Option<&Path>,
         dkim_keys: Option<&Path>,
+        directory: Option<&Path>,
     ) -> Result<Rescanner, RiskError> {
         let policy = policy.map(Policy::load).transpose()?.unwrap_or_default();
         let lists = lists
@@ -93,7 +102,17 @@ impl Rescanner {
             .transpose()?
             .unwrap_or_else(Lists::empty);
         let dkim_keys = dkim_keys.map(DkimKeys::load).transpose()?;
-        Ok(Rescanner::new(policy, lists, dkim_keys))
+        let directory = directory.map(Directory::load).transpose()?;
+        Ok(Rescanner::new(policy, lists, dkim_keys).with_directory(directory.unwrap_or_default()))
+    }
+
+    pub fn with_directory(mut self, directory: Directory) -> Rescanner {
+        self.directory = directory;
+        self
+    }
+
+    pub fn directory(&self) -> &Directory {
+        &self.directory
     }
 
     pub fn policy(&self) -> &Policy {
@@ -139,10 +158,11 @@ impl Rescanner {
             subject: m.subject,
             owner: m.owner,
             contacts: m.contacts,
+            filing: m.filing,
         };
         spam::check(&content, &mut evidence);
         phishing::check(&content, &mut evidence);
-        impersonation::check(&content, &mut evidence);
+        impersonation::check(&content, &self.directory, &mut evidence);
         unwanted::check(&content, &mut evidence);
         let parties = Parties {
             owner: m.owner,
