@@ -141,7 +141,7 @@ impl Rescanner {
             contacts: m.contacts,
         };
         spam::check(&content, &mut evidence);
-        phishing::check(&content, &mut evidence);
+        phishing::check(&content, &self.lists, &mut evidence);
         impersonation::check(&content, &mut evidence);
         unwanted::check(&content, &mut evidence);
         let parties = Parties {
