@@ -3,6 +3,7 @@
 //! real domains, look-alikes of those domains (homoglyph skeleton, edit distance, the
 //! brand's name inside someone else's domain) and URL shorteners.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A commonly phished brand: the words that name it (as written in a display name or
@@ -414,10 +415,45 @@ pub(super) fn owned_by(brand: &Brand, host: &str) -> bool {
         .any(|l| reg.split('.').next() == Some(*l))
 }
 
-/// The brand whose own domain `host` is.
+/// The brand whose own domain `host` is: [`owned_by`] for every brand, by lookups.
 pub(super) fn brand_of_host(host: &str) -> Option<&'static Brand> {
-    BRANDS.iter().find(|b| owned_by(b, host))
+    let host = host.trim_end_matches('.');
+    if !host.contains('.') {
+        return None;
+    }
+    let (domains, labels) = &*OWNERS;
+    let mut suffix = host;
+    loop {
+        if let Some(&i) = domains.get(suffix) {
+            return Some(&BRANDS[i]);
+        }
+        match suffix.split_once('.') {
+            Some((_, parent)) => suffix = parent,
+            None => break,
+        }
+    }
+    let name = registrable(host).split('.').next()?;
+    labels.get(name).map(|&i| &BRANDS[i])
 }
+
+/// A name to the index of its brand in [`BRANDS`].
+type BrandIndex = HashMap<&'static str, usize>;
+
+/// Every brand's domains and domain names, to the brand's index (the first brand
+/// listing one wins).
+static OWNERS: LazyLock<(BrandIndex, BrandIndex)> = LazyLock::new(|| {
+    let mut domains = HashMap::new();
+    let mut labels = HashMap::new();
+    for (i, brand) in BRANDS.iter().enumerate() {
+        for d in brand.domains {
+            domains.entry(*d).or_insert(i);
+        }
+        for l in brand.labels {
+            labels.entry(*l).or_insert(i);
+        }
+    }
+    (domains, labels)
+});
 
 /// `host` is a shortener's.
 pub(super) fn is_shortener(host: &str) -> bool {
@@ -464,15 +500,29 @@ pub(super) fn skeleton(s: &str) -> String {
     out
 }
 
-/// Levenshtein distance, stopping early above `max` (the strings are host labels: short).
-fn within_distance(a: &str, b: &str, max: usize) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max || a.len() > 64 || b.len() > 64 {
+/// At most one edit apart. One edit leaves the first or the last letter in place: a
+/// cheap test before the distance.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.len().abs_diff(y.len()) > 1 || x.is_empty() || y.is_empty() {
         return false;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    (x[0] == y[0] || x[x.len() - 1] == y[y.len() - 1]) && within_distance(a, b, 1)
+}
+
+/// Levenshtein distance, stopping early above `max` (the strings are host labels: short).
+fn within_distance(a: &str, b: &str, max: usize) -> bool {
+    // Host labels compared here are ASCII (punycode): bytes, two rows on the stack.
+    const MAX_LEN: usize = 64;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max || a.len() > MAX_LEN || b.len() > MAX_LEN {
+        return false;
+    }
+    let mut prev = [0usize; MAX_LEN + 1];
+    let mut cur = [0usize; MAX_LEN + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         let mut row_min = cur[0];
@@ -552,9 +602,7 @@ pub(super) fn lookalike(host: &str) -> Option<(&'static Brand, Lookalike)> {
         .map(skeleton)
         .collect();
     for n in BRAND_NAMES.iter() {
-        if folded == n.folded
-            || (n.near && n.real.len() >= 6 && within_distance(&folded, &n.folded, 1))
-        {
+        if folded == n.folded || (n.near && n.real.len() >= 6 && one_edit(&folded, &n.folded)) {
             return Some((n.brand, Lookalike::Confusable));
         }
         if n.near && words.contains(&n.folded) {

@@ -24,6 +24,9 @@ pub(super) struct Scan {
     pub form_actions: Vec<String>,
     /// An `<input type=password>`.
     pub password_field: bool,
+    /// `src` of each `<img>`: phishing kits load their logos from bare IPs and fresh
+    /// hosts.
+    pub images: Vec<String>,
 }
 
 /// Scans `html`.
@@ -70,6 +73,9 @@ pub(super) fn scan(html: &str) -> Scan {
             // An image's alt text is what shows when images are blocked.
             if let (Some(anchor), Some(alt)) = (open.as_mut(), attribute(attrs, "alt")) {
                 push_text(&mut anchor.text, &alt);
+            }
+            if out.images.len() < MAX_ANCHORS {
+                out.images.extend(attribute(attrs, "src"));
             }
         }
         i = end;
@@ -229,6 +235,7 @@ mod tests {
             ]
         );
         assert!(!s.password_field);
+        assert_eq!(s.images, ["x"]);
     }
 
     #[test]

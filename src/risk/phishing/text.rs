@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::hosts::{skeleton, Brand, BRANDS};
 
@@ -194,6 +194,8 @@ static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
+        // Every body with a link goes through it: the DFA is the fastest search.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(URGENCY.iter().chain(LURES))
         .expect("literal phrases always build")
 });
@@ -243,32 +245,46 @@ pub(super) fn phrases<'t>(
 /// word of the text's skeleton, or an exact-case word as a whole word of the text.
 pub(super) fn brands_named(text: &str) -> Vec<&'static Brand> {
     let folded = skeleton(text);
-    BRAND_WORDS
-        .iter()
-        .filter(|(b, words)| {
-            words.iter().any(|w| has_word(&folded, w))
-                || b.exact_words.iter().any(|w| has_word(text, w))
-        })
-        .map(|(b, _)| *b)
-        .collect()
+    let mut named: Vec<&'static Brand> = Vec::new();
+    let (folded_words, exact_words) = &*BRAND_WORDS;
+    for (matcher, haystack) in [(folded_words, folded.as_str()), (exact_words, text)] {
+        for m in matcher.0.find_overlapping_iter(haystack) {
+            let brand = &BRANDS[matcher.1[m.pattern().as_usize()]];
+            let before = haystack[..m.start()].chars().next_back();
+            let after = haystack[m.end()..].chars().next();
+            let whole = !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric);
+            if whole && !named.iter().any(|b| std::ptr::eq(*b, brand)) {
+                named.push(brand);
+            }
+        }
+    }
+    named
 }
 
-/// Each brand's words, folded once.
-static BRAND_WORDS: LazyLock<Vec<(&'static Brand, Vec<String>)>> = LazyLock::new(|| {
-    BRANDS
+/// A matcher over brand words and, for each pattern, the index of its brand.
+type WordMatcher = (AhoCorasick, Vec<usize>);
+
+/// The brands' words, folded, and their exact-case words: one pass over a text each.
+static BRAND_WORDS: LazyLock<(WordMatcher, WordMatcher)> = LazyLock::new(|| {
+    let matcher = |words: Vec<(String, usize)>| {
+        let automaton = AhoCorasickBuilder::new()
+            .build(words.iter().map(|(w, _)| w))
+            .expect("literal brand words always build");
+        (automaton, words.into_iter().map(|(_, b)| b).collect())
+    };
+    let folded = BRANDS
         .iter()
-        .map(|b| (b, b.words.iter().map(|w| skeleton(w)).collect()))
-        .collect()
+        .enumerate()
+        .flat_map(|(i, b)| b.words.iter().map(move |w| (skeleton(w), i)))
+        .collect();
+    let exact = BRANDS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.exact_words.iter().map(move |w| (w.to_string(), i)))
+        .collect();
+    (matcher(folded), matcher(exact))
 });
-
-/// `word` occurs in `text` with no letter or digit on either side.
-fn has_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
-}
 
 #[cfg(test)]
 mod tests {
