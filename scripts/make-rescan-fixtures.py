@@ -185,7 +185,8 @@ EXPECTED = [
     ("15-bad-link-host", "bad_reputation", "junk", "stays"),
     # A trusted contact's message that failed DKIM: not believed to be the contact.
     ("16-contact-dkim-fail", "forged", "junk", "junk"),
-    ("17-html-credential-form", "dangerous_file", "jail", "jail"),
+    # The attached page asks for a password and posts it off-site: Phishing too.
+    ("17-html-credential-form", "dangerous_file;phishing", "jail", "jail"),
     ("sent-to-carol", "-", "stays", "stays"),
 ]
 

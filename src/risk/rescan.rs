@@ -161,7 +161,7 @@ impl Rescanner {
             filing: m.filing,
         };
         spam::check(&content, &mut evidence);
-        phishing::check(&content, &mut evidence);
+        phishing::check(&content, &self.lists, &mut evidence);
         impersonation::check(&content, &self.directory, &mut evidence);
         unwanted::check(&content, &mut evidence);
         let parties = Parties {

@@ -11,6 +11,7 @@
 //! | `*.json` | Spamhaus DROP v4/v6 JSON lines (`{"cidr":"1.10.16.0/20","sblid":"SBL256894",...}`); the metadata line is skipped |
 //! | `*.hdb` | ClamAV MD5 signatures `md5:size:name` (see `clamav`) |
 //! | `*.hsb` | ClamAV SHA-256 (or SHA-1) signatures `sha256:size:name[:flevel]`, size may be `*` |
+//! | `*.urls` | phishing URLs, one per line: a URL (matched after normalisation) or a URL prefix ending in `*` (see [`Lists::phishing_url`]) |
 //!
 //! Files are read in name order; sub-directories are not read; other files (ClamAV's
 //! signed `.cvd`/`.cld` containers, its other signature kinds, READMEs) and files whose
@@ -42,6 +43,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Category, Evidence};
 use crate::message::decoded::File;
+use crate::search::links::{self, LinkMatcher};
 use clamav::{SigFormat, Signatures};
 use entries::{domain_and_parents, Entry};
 use ip_set::{IpSet, IpSetBuilder};
@@ -85,6 +87,7 @@ enum FileKind {
     Text,
     DropJson,
     Signatures(SigFormat),
+    Urls,
 }
 
 impl FileKind {
@@ -98,6 +101,7 @@ impl FileKind {
             "json" => Some(Self::DropJson),
             "hdb" => Some(Self::Signatures(SigFormat::Hdb)),
             "hsb" => Some(Self::Signatures(SigFormat::Hsb)),
+            "urls" => Some(Self::Urls),
             _ => None,
         }
     }
@@ -114,6 +118,10 @@ pub struct Lists {
     domains: HashMap<Box<str>, Origin>,
     networks: IpSet,
     signatures: Signatures,
+    /// Phishing URLs and URL prefixes (`*.urls`); the matcher's indicator is an index
+    /// into `url_origins`.
+    urls: Option<LinkMatcher>,
+    url_origins: Vec<Origin>,
 }
 
 impl Lists {
@@ -287,6 +295,16 @@ impl Lists {
         }
     }
 
+    /// Where a link (as found in a message) is listed as a phishing URL, `listed in
+    /// FILE:LINE`: the link itself or a URL it wraps (a Safe Link around a listed URL)
+    /// equals a listed URL or starts with a listed prefix, both normalised (scheme and
+    /// host case, default port, escapes, a trailing slash).
+    pub fn phishing_url(&self, link: &str) -> Option<String> {
+        let hit = self.urls.as_ref()?.match_url(link).into_iter().next()?;
+        let origin = self.url_origins.get(hit.indicator)?;
+        Some(self.listed_in(origin))
+    }
+
     /// One line for the run's log: `3 files: 120 addresses, 40 domains, 1,200
     /// networks, 5,000 hashes`, and the files skipped.
     pub fn summary(&self) -> String {
@@ -303,6 +321,9 @@ impl Lists {
             thousands(self.networks.len()),
             thousands(self.signatures.len()),
         );
+        if !self.url_origins.is_empty() {
+            let _ = write!(s, ", {} phishing URLs", thousands(self.url_origins.len()));
+        }
         if !self.skipped.is_empty() {
             let _ = write!(s, " (skipped: {})", self.skipped.join(", "));
         }
@@ -348,6 +369,8 @@ struct Loader {
     domains: HashMap<Box<str>, Origin>,
     networks: IpSetBuilder,
     signatures: Signatures,
+    /// Phishing URL list entries, as written (validated), and where.
+    urls: Vec<(String, Origin)>,
 }
 
 impl Loader {
@@ -386,6 +409,14 @@ impl Loader {
                         self.entry(l.entry, origin(l.note));
                     }
                 }
+                FileKind::Urls => {
+                    let value = text.trim();
+                    if value.is_empty() || value.starts_with('#') {
+                        continue;
+                    }
+                    links::normalized_value(value).map_err(|e| line_error(e.to_string()))?;
+                    self.urls.push((value.to_string(), origin(None)));
+                }
                 FileKind::Signatures(format) => {
                     if let Some(sig) = clamav::sig_line(format, text).map_err(line_error)? {
                         self.signatures.insert(sig, origin(None));
@@ -410,7 +441,19 @@ impl Loader {
     }
 
     fn finish(self) -> Lists {
+        let values: Vec<(usize, &str)> = self
+            .urls
+            .iter()
+            .enumerate()
+            .map(|(i, (v, _))| (i, v.as_str()))
+            .collect();
+        let urls = (!values.is_empty()).then(|| {
+            LinkMatcher::new(&values).expect("every phishing URL was validated as it was read")
+        });
+        let url_origins = self.urls.into_iter().map(|(_, o)| o).collect();
         Lists {
+            urls,
+            url_origins,
             files: self.files,
             skipped: self.skipped,
             addresses: self.addresses,
@@ -642,6 +685,47 @@ mod tests {
         let mut out = Vec::new();
         Lists::empty().viruses(&files[..1], &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn phishing_url_lists() {
+        let l = lists(&[(
+            "openphish.urls",
+            "# feed\nHTTPS://Evil.Example:443/a/../login\n\nhttp://kit.example/pp/*\n",
+        )])
+        .unwrap();
+        assert_eq!(
+            l.summary(),
+            "1 file: 0 addresses, 0 domains, 0 networks, 0 hashes, 2 phishing URLs"
+        );
+        assert_eq!(
+            l.phishing_url("https://evil.example/login").as_deref(),
+            Some("listed in openphish.urls:2")
+        );
+        assert_eq!(
+            l.phishing_url("http://kit.example/pp/x.php?id=1")
+                .as_deref(),
+            Some("listed in openphish.urls:4")
+        );
+        // Wrapped in a Safe Link, still found.
+        assert!(l
+            .phishing_url("https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2Flogin&data=x")
+            .is_some());
+        for miss in [
+            "https://evil.example/login2",
+            "http://kit.example/p",
+            "not a url",
+        ] {
+            assert_eq!(l.phishing_url(miss), None, "{miss}");
+        }
+        assert_eq!(
+            Lists::empty().phishing_url("https://evil.example/login"),
+            None
+        );
+        let e = lists(&[("bad.urls", "https://ok.example/\nmailto:x@y.example\n")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bad.urls:2: "), "{e}");
     }
 
     #[test]

@@ -191,6 +191,32 @@ impl LinkMatcher {
     }
 }
 
+/// The URLs `found` (a URL as found in a message) wraps, level by level (see
+/// `unwrap.rs`; bounded like [`LinkMatcher::match_url`]); empty when it wraps none or
+/// is not a web link. What the phishing rules read redirect chains with.
+pub fn wrapped_urls(found: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let Some(url) = parse_link(found) else {
+        return out;
+    };
+    let mut pending: VecDeque<(String, Url, usize)> = VecDeque::from([(found.to_string(), url, 0)]);
+    while let Some((raw, url, depth)) = pending.pop_front() {
+        if depth == MAX_DEPTH {
+            continue;
+        }
+        for link in unwrap::inner_links(&raw, &url) {
+            if out.len() + 1 >= MAX_URLS {
+                return out;
+            }
+            if let Some(inner) = parse_link(&link) {
+                out.push(link.clone());
+                pending.push_back((link, inner, depth + 1));
+            }
+        }
+    }
+    out
+}
+
 /// The canonical texts from the found URL down to `unfolded[id]`.
 fn chain(unfolded: &[(String, Option<usize>)], id: usize) -> Vec<String> {
     let mut chain = Vec::new();
