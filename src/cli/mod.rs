@@ -15,6 +15,7 @@ mod results;
 mod review_cmd;
 mod search_cmd;
 mod summary;
+mod train_cmd;
 mod xray_cmd;
 
 use std::process::ExitCode;
@@ -96,6 +97,7 @@ pub fn run() -> Result<ExitCode, CliError> {
         Command::Xray(args) => xray_cmd::xray(&args),
         Command::Review(args) => review_cmd::review(&args),
         Command::Audit(args) => audit_cmd::audit(&args),
+        Command::Train(args) => train_cmd::train(&args),
     }
 }
 

@@ -13,6 +13,8 @@
 //! - `lists`: reputation lists, ClamAV hash signatures and EICAR (Bad reputation,
 //!   Virus), the message's origin IP;
 //! - `content`: what the content detectors read (the decoded message, its parties);
+//! - `learn`: the text classifier (ham / spam / phishing) the spam and phishing
+//!   detectors read, its model file and training;
 //! - `spam`, `phishing`, `impersonation`, `unwanted`: the learned half (issue 6);
 //! - `policy`: the TOML policy (levels per organisation, user and sender of user,
 //!   trusted servers, allow and block lists);
@@ -32,6 +34,7 @@ pub mod bulk;
 pub mod dkim;
 pub mod files;
 pub mod impersonation;
+pub mod learn;
 pub mod lists;
 pub mod phishing;
 pub mod policy;
@@ -52,5 +55,7 @@ pub enum RiskError {
     Lists(#[from] lists::ListsError),
     #[error(transparent)]
     DkimKeys(#[from] dkim::DkimKeysError),
+    #[error(transparent)]
+    Model(#[from] learn::LearnError),
 }
 pub use verdict::{decide, Disposition, Parties, Raised, Verdict};

@@ -9,6 +9,7 @@ use mail_parser::MessageParser;
 use super::contacts::Contacts;
 use super::content::Content;
 use super::dkim::DkimKeys;
+use super::learn::Model;
 use super::lists::{self, Lists};
 use super::policy::Policy;
 use super::verdict::{decide, Parties, Verdict};
@@ -24,6 +25,8 @@ pub struct Rescanner {
     dkim_keys: Option<DkimKeys>,
     parser: MessageParser,
     zip_caps: ZipCaps,
+    /// The text classifier (the embedded default unless `--model`).
+    model: std::sync::Arc<Model>,
 }
 
 /// One message as the rescan sees it.
@@ -76,7 +79,14 @@ impl Rescanner {
             dkim_keys,
             parser: decoded::parser(),
             zip_caps: ZipCaps::default(),
+            model: Model::default_model(),
         }
+    }
+
+    /// Uses another text classifier than the embedded default.
+    pub fn with_model(mut self, model: Model) -> Rescanner {
+        self.model = std::sync::Arc::new(model);
+        self
     }
 
     /// Loads what a run consults: the policy file (documented defaults without one),
@@ -140,7 +150,9 @@ impl Rescanner {
             owner: m.owner,
             contacts: m.contacts,
         };
-        spam::check(&content, &mut evidence);
+        // Scored once; the spam tiers and the phishing class both read these scores.
+        let scores = self.model.score(&content);
+        spam::check(&content, &scores, &mut evidence);
         phishing::check(&content, &mut evidence);
         impersonation::check(&content, &mut evidence);
         unwanted::check(&content, &mut evidence);
