@@ -25,12 +25,16 @@ def free_port():
 
 
 def start(workdir):
+    # spamd drops to `nobody`, who must read the configuration.
+    os.chmod(workdir, 0o755)
     conf = os.path.join(workdir, "sa-conf")
     os.makedirs(conf, exist_ok=True)
     for pre in glob.glob("/etc/spamassassin/*.pre"):
         shutil.copy(pre, conf)
     with open(os.path.join(conf, "local.cf"), "w") as f:
         f.write(LOCAL_CF)
+    for name in os.listdir(conf):
+        os.chmod(os.path.join(conf, name), 0o644)
     port = free_port()
     cmd = ["spamd", "--local", "--siteconfigpath", conf, "--nouser-config",
            "--max-children", "2", "--min-children", "2", "--listen", f"127.0.0.1:{port}",

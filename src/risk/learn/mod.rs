@@ -12,6 +12,7 @@
 //! length, the token's UTF-8 bytes and one f32 weight per class.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -75,7 +76,31 @@ pub struct Model {
     bias: [f32; CLASSES],
     tokens: Vec<Box<str>>,
     weights: Vec<[f32; CLASSES]>,
-    index: HashMap<Box<str>, u32>,
+    index: HashMap<Box<str>, u32, BuildHasherDefault<Fx>>,
+}
+
+/// A fast non-cryptographic hash for the token index (looked up once per word of every
+/// message; the tokens are the model's, not an attacker's choice of keys to collide).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// What the model says of one message: class probabilities (summing to 1) and the

@@ -3,7 +3,6 @@
 //! classifier's log-odds (GTUBE is certain and decides alone).
 
 use crate::message::decoded::{Decoded, SenderField, TextField};
-use crate::search::links;
 
 /// The GTUBE test string (SpamAssassin's, understood by every spam filter).
 pub const GTUBE: &str = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
@@ -62,7 +61,10 @@ fn hidden_text(d: &Decoded, out: &mut Vec<Signal>) {
             };
             at = close + 1;
             let tag = &html[open..close];
-            if tag.len() < 8 || !hides(tag) {
+            // Most tags have no style or colour at all: skip them without copying.
+            let styled = memchr::memmem::find(tag, b"tyle").is_some()
+                || memchr::memmem::find(tag, b"olor").is_some();
+            if tag.len() < 8 || !styled || !hides(tag) {
                 continue;
             }
             let end = memchr::memchr(b'<', &html[at..]).map_or(html.len(), |i| at + i);
@@ -148,32 +150,35 @@ fn image_only(d: &Decoded, out: &mut Vec<Signal>) {
     }
 }
 
-/// A link whose host is a bare IP address.
+/// A link whose host is a bare IP address (`http://203.0.113.7/…`): read straight off
+/// the bodies after each `://`, without parsing every link.
 fn url_ip(d: &Decoded, out: &mut Vec<Signal>) {
-    let html = d
+    let bodies = d
         .html
         .iter()
         .filter(|h| !h.attachment)
-        .flat_map(|h| links::urls_in_html(&h.html[..floor(&h.html, MAX_HTML)]));
-    let text = d
-        .texts
-        .iter()
-        .filter(|t| t.field == TextField::BodyText)
-        .flat_map(|t| links::urls_in_text(&t.text[..floor(&t.text, MAX_HTML)]));
-    let ip = html.chain(text).take(256).find_map(|u| {
-        let url = url::Url::parse(&u).ok()?;
-        match url.host()? {
-            url::Host::Ipv4(a) => Some(a.to_string()),
-            url::Host::Ipv6(a) => Some(a.to_string()),
-            url::Host::Domain(_) => None,
+        .map(|h| &h.html[..floor(&h.html, MAX_HTML)])
+        .chain(
+            d.texts
+                .iter()
+                .filter(|t| t.field == TextField::BodyText)
+                .map(|t| &t.text[..floor(&t.text, MAX_HTML)]),
+        );
+    for body in bodies {
+        for at in memchr::memmem::find_iter(body.as_bytes(), b"://").take(256) {
+            let host: String = body[at + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            if host.parse::<std::net::Ipv4Addr>().is_ok() {
+                out.push(Signal {
+                    rule: "spam.url_ip",
+                    detail: format!("links to a bare IP address ({host:?})"),
+                    weight: 1.0,
+                });
+                return;
+            }
         }
-    });
-    if let Some(ip) = ip {
-        out.push(Signal {
-            rule: "spam.url_ip",
-            detail: format!("links to a bare IP address ({ip:?})"),
-            weight: 1.0,
-        });
     }
 }
 
