@@ -43,6 +43,7 @@ fn flagged(rescanner: &Rescanner, path: &Path) -> Vec<&'static str> {
         may_have_files: !inv.attachments.is_empty() || inv.may_have_parts,
         date: inv.date,
         contacts: &contacts,
+        filing: Default::default(),
     });
     assessment
         .verdict
@@ -74,7 +75,7 @@ fn share(rescanner: &Rescanner, paths: &[PathBuf]) -> f64 {
 
 #[test]
 fn phishing_pot_is_often_flagged_ham_almost_never() {
-    let rescanner = Rescanner::load(None, None, None).unwrap();
+    let rescanner = Rescanner::load(None, None, None, None).unwrap();
     let phish = slice("phishing-pot/email", 300);
     let ham: Vec<PathBuf> = slice("spamassassin-public/easy_ham", 300)
         .into_iter()
@@ -94,7 +95,7 @@ fn phishing_pot_is_often_flagged_ham_almost_never() {
 /// A known credential phish from the slice is Phishing by its rules, not by chance.
 #[test]
 fn a_brand_lure_from_an_unrelated_domain_is_phishing() {
-    let rescanner = Rescanner::load(None, None, None).unwrap();
+    let rescanner = Rescanner::load(None, None, None, None).unwrap();
     let phish = slice("phishing-pot/email", 300);
     let strong = phish
         .iter()

@@ -96,6 +96,13 @@ pub enum Command {
     /// Exit status: 0 done; 2 no such apply; 3 some changes could not be undone
     /// (the mailbox changed since); 1 other failure.
     Undo(UndoArgs),
+    /// Train the text classifier (ham / spam / phishing) that rescan reads, from
+    /// labelled folders, mbox files or a labels file; writes a model for
+    /// `rescan --model`. The same messages give the same model, byte for byte.
+    ///
+    /// --split keeps only the train or the test split (a message is in the test split
+    /// when the first byte of the SHA-256 of its stored bytes is below 0x55).
+    Train(TrainArgs),
 }
 
 /// Which mailboxes to read and where to write: shared by every command that scans.
@@ -231,6 +238,68 @@ pub struct RescanArgs {
     /// impersonation. See docs/impersonation.md.
     #[arg(long, value_name = "FILE.csv")]
     pub directory: Option<PathBuf>,
+    /// Text classifier model (from `mailsweep train`) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// Messages whose SHA-256 starts with a byte ≥ 0x55 (about two thirds).
+    Train,
+    /// Messages whose SHA-256 starts with a byte < 0x55.
+    Test,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Ham: a message file, an mbox, or a folder of them (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub ham: Vec<PathBuf>,
+
+    /// Spam: a message file, an mbox, or a folder of them (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub spam: Vec<PathBuf>,
+
+    /// Phishing: a message file, an mbox, or a folder of them (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub phishing: Vec<PathBuf>,
+
+    /// Labels file: lines `LABEL,PATH` or `LABEL PATH` (ham, spam or phishing; PATH
+    /// relative to the file's folder); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Vec<PathBuf>,
+
+    /// Which messages to learn from.
+    #[arg(long, value_enum, default_value = "all")]
+    pub split: SplitArg,
+
+    /// Features kept (tokens with the highest information gain).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub features: usize,
+
+    /// Passes of gradient descent over the messages.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub epochs: usize,
+
+    /// L2 penalty on the weights.
+    #[arg(long, value_name = "X", default_value_t = 1e-6)]
+    pub l2: f64,
+
+    /// Instead of writing a model: train on two thirds of the messages (by the hash's
+    /// second byte) and print ham flagged and class caught per threshold on the rest.
+    #[arg(long)]
+    pub validate: bool,
+
+    /// Where to write the model.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        required_unless_present = "validate"
+    )]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ mod results;
 mod review_cmd;
 mod search_cmd;
 mod summary;
+mod train_cmd;
 mod xray_cmd;
 
 use std::process::ExitCode;
@@ -104,6 +105,7 @@ pub fn run() -> Result<ExitCode, CliError> {
         Command::Audit(args) => audit_cmd::audit(&args),
         Command::Apply(args) => apply_cmd::apply(&args),
         Command::Undo(args) => apply_cmd::undo(&args),
+        Command::Train(args) => train_cmd::train(&args),
     }
 }
 

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use super::args::RescanArgs;
 use super::{finish, progress, results, scan_options, CliError};
 use crate::pipeline::{self, Task};
-use crate::risk::Rescanner;
+use crate::risk::learn::Model;
+use crate::risk::{Rescanner, RiskError};
 
 pub fn rescan(args: &RescanArgs) -> Result<ExitCode, CliError> {
     // Bad policy, lists or keys stop the run before anything is read or written.
@@ -15,6 +16,10 @@ pub fn rescan(args: &RescanArgs) -> Result<ExitCode, CliError> {
         args.dkim_keys.as_deref(),
         args.directory.as_deref(),
     )?;
+    let rescanner = match &args.model {
+        Some(path) => rescanner.with_model(Model::load(path).map_err(RiskError::from)?),
+        None => rescanner,
+    };
     let options = scan_options(&args.corpus)?;
     let bar = progress::Bar::new();
     let prepared = pipeline::prepare(&options, &bar);

@@ -13,6 +13,8 @@
 //! - `lists`: reputation lists, ClamAV hash signatures and EICAR (Bad reputation,
 //!   Virus), the message's origin IP;
 //! - `content`: what the content detectors read (the decoded message, its parties);
+//! - `learn`: the text classifier (ham / spam / phishing) the spam and phishing
+//!   detectors read, its model file and training;
 //! - `spam`, `phishing`, `impersonation`, `unwanted`: the learned half (issue 6);
 //! - `policy`: the TOML policy (levels per organisation, user and sender of user,
 //!   trusted servers, allow and block lists);
@@ -32,6 +34,7 @@ pub mod bulk;
 pub mod dkim;
 pub mod files;
 pub mod impersonation;
+pub mod learn;
 pub mod lists;
 pub mod phishing;
 pub mod policy;
@@ -42,7 +45,8 @@ pub use category::{Category, Level};
 pub use evidence::Evidence;
 pub use rescan::{Assessment, MessageFacts, Rescanner};
 
-/// What the rescan is given that can be wrong: the policy, the lists, the DKIM keys.
+/// What the rescan is given that can be wrong: the policy, the lists, the DKIM keys,
+/// the directory, the model.
 /// Each error names the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum RiskError {
@@ -54,5 +58,7 @@ pub enum RiskError {
     DkimKeys(#[from] dkim::DkimKeysError),
     #[error(transparent)]
     Directory(#[from] impersonation::DirectoryError),
+    #[error(transparent)]
+    Model(#[from] learn::LearnError),
 }
 pub use verdict::{decide, Disposition, Parties, Raised, Verdict};

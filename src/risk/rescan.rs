@@ -10,6 +10,7 @@ use super::contacts::Contacts;
 use super::content::Content;
 use super::dkim::DkimKeys;
 use super::impersonation::Directory;
+use super::learn::Model;
 use super::lists::{self, Lists};
 use super::policy::Policy;
 use super::unwanted::Filing;
@@ -28,6 +29,8 @@ pub struct Rescanner {
     directory: Directory,
     parser: MessageParser,
     zip_caps: ZipCaps,
+    /// The text classifier (the embedded default unless `--model`).
+    model: std::sync::Arc<Model>,
 }
 
 /// One message as the rescan sees it.
@@ -83,7 +86,14 @@ impl Rescanner {
             directory: Directory::default(),
             parser: decoded::parser(),
             zip_caps: ZipCaps::default(),
+            model: Model::default_model(),
         }
+    }
+
+    /// Uses another text classifier than the embedded default.
+    pub fn with_model(mut self, model: Model) -> Rescanner {
+        self.model = std::sync::Arc::new(model);
+        self
     }
 
     /// Loads what a run consults: the policy file (documented defaults without one),
@@ -160,7 +170,9 @@ impl Rescanner {
             contacts: m.contacts,
             filing: m.filing,
         };
-        spam::check(&content, &mut evidence);
+        // Scored once; the spam tiers and the phishing class both read these scores.
+        let scores = self.model.score(&content);
+        spam::check(&content, &scores, &mut evidence);
         phishing::check(&content, &self.lists, &mut evidence);
         impersonation::check(&content, &self.directory, &mut evidence);
         unwanted::check(&content, &mut evidence);

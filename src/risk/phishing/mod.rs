@@ -572,6 +572,7 @@ mod tests {
             subject: Some(mail.subject),
             owner: None,
             contacts: &contacts,
+            filing: Default::default(),
         };
         let mut out = Vec::new();
         check(&content, lists, &mut out);

@@ -1,0 +1,267 @@
+//! `mailsweep train`: labelled messages → token sets (in parallel, kept in input order)
+//! → `risk::learn::train` → the model file. Reads mbox files, one-message files and
+//! folders of them; a message's split is judged on the SHA-256 of its stored bytes, as
+//! `messages.parquet` records it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::args::{SplitArg, TrainArgs};
+use super::CliError;
+use crate::corpus::mbox;
+use crate::risk::learn::{self, train, Class, LearnError};
+use crate::risk::RiskError;
+
+/// Files in corpus folders that are not messages.
+const NOT_MAIL: [&str; 4] = [
+    "SOURCE.txt",
+    "labels.txt",
+    "SELECTED_FILES.txt",
+    "README.txt",
+];
+
+/// A labelled message: its class, its hash's second byte (the `--validate` holdout)
+/// and its tokens.
+type Example = (Class, u8, Vec<String>);
+
+pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
+    let mut sources: Vec<(Class, PathBuf)> = Vec::new();
+    for (class, paths) in [
+        (Class::Ham, &args.ham),
+        (Class::Spam, &args.spam),
+        (Class::Phishing, &args.phishing),
+    ] {
+        sources.extend(paths.iter().map(|p| (class, p.clone())));
+    }
+    for file in &args.labels {
+        sources.extend(read_labels(file)?);
+    }
+    if sources.is_empty() {
+        return Err(CliError::Usage(
+            "give --ham/--spam/--phishing paths or --labels".into(),
+        ));
+    }
+    if args.features == 0 {
+        return Err(CliError::Usage("--features must be at least 1".into()));
+    }
+    let mut files: Vec<(Class, PathBuf)> = Vec::new();
+    for (class, path) in sources {
+        let mut found = Vec::new();
+        walk(&path, &mut found).map_err(|source| io(&path, source))?;
+        files.extend(found.into_iter().map(|f| (class, f)));
+    }
+    let per_file: Vec<Result<Vec<Example>, CliError>> = files
+        .par_iter()
+        .map(|(class, path)| {
+            let data = std::fs::read(path).map_err(|source| io(path, source))?;
+            Ok(messages(&data)
+                .into_iter()
+                .filter(|(stored, is_mbox)| {
+                    in_split(stored, args.split) && !(*is_mbox && is_pseudo(stored))
+                })
+                .map(|(stored, is_mbox)| {
+                    let view = mbox::parsed_view(stored, is_mbox);
+                    let decoded = learn::decode(&view.unquoted());
+                    // The hash's second byte picks the --validate holdout.
+                    let holdout = Sha256::digest(stored)[1];
+                    (*class, holdout, learn::message_tokens(&decoded))
+                })
+                .collect())
+        })
+        .collect();
+    let mut all = Vec::new();
+    for r in per_file {
+        all.extend(r?);
+    }
+    let settings = train::Settings {
+        features: args.features,
+        epochs: args.epochs,
+        l2: args.l2,
+        ..train::Settings::default()
+    };
+    if args.validate {
+        return validate(&all, &settings);
+    }
+    let examples: Vec<(Class, Vec<String>)> = all.into_iter().map(|(c, _, t)| (c, t)).collect();
+    let mut counts = [0usize; 3];
+    for (c, _) in &examples {
+        counts[*c as usize] += 1;
+    }
+    let model = train::train(&examples, &settings).map_err(RiskError::from)?;
+    let bytes = model.to_bytes();
+    let Some(output) = &args.output else {
+        return Err(CliError::Usage("--output is required".into()));
+    };
+    std::fs::write(output, &bytes).map_err(|source| CliError::Write {
+        path: output.clone(),
+        source,
+    })?;
+    println!(
+        "trained on {} messages (ham {}, spam {}, phishing {}); {} features; {} bytes → {}",
+        examples.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        model.len(),
+        bytes.len(),
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Trains on the messages whose hash's second byte is ≥ 0x55 and reports, on the rest,
+/// how much ham and how much of the class each threshold on the spam and phishing
+/// probabilities would flag: how the shipped thresholds are chosen without the test split.
+fn validate(
+    all: &[(Class, u8, Vec<String>)],
+    settings: &train::Settings,
+) -> Result<ExitCode, CliError> {
+    let fit: Vec<(Class, Vec<String>)> = all
+        .iter()
+        .filter(|(_, h, _)| *h >= 0x55)
+        .map(|(c, _, t)| (*c, t.clone()))
+        .collect();
+    let model = train::train(&fit, settings).map_err(RiskError::from)?;
+    let held: Vec<(Class, [f32; 3])> = all
+        .iter()
+        .filter(|(_, h, _)| *h < 0x55)
+        .map(|(c, _, toks)| (*c, model.probabilities(&model.ids(toks)).0))
+        .collect();
+    println!("fit on {} messages, validated on {}", fit.len(), held.len());
+    for class in [Class::Spam, Class::Phishing] {
+        let k = class as usize;
+        let ham = held.iter().filter(|(c, _)| *c == Class::Ham).count().max(1);
+        let pos = held.iter().filter(|(c, _)| *c == class).count().max(1);
+        println!(
+            "{} probability ≥ t: ham flagged, {} caught",
+            class.as_str(),
+            class.as_str()
+        );
+        for t in [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99] {
+            let fp = held
+                .iter()
+                .filter(|(c, p)| *c == Class::Ham && p[k] >= t)
+                .count();
+            let tp = held
+                .iter()
+                .filter(|(c, p)| *c == class && p[k] >= t)
+                .count();
+            println!(
+                "  t {t:.2}: ham {:.2}% ({fp}), caught {:.2}% ({tp})",
+                100.0 * fp as f64 / ham as f64,
+                100.0 * tp as f64 / pos as f64
+            );
+        }
+    }
+    println!("not-ham probability (1 - ham) ≥ t: ham flagged, spam caught");
+    for t in [0.5f32, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99] {
+        let ham = held.iter().filter(|(c, _)| *c == Class::Ham).count().max(1);
+        let pos = held
+            .iter()
+            .filter(|(c, _)| *c == Class::Spam)
+            .count()
+            .max(1);
+        let fp = held
+            .iter()
+            .filter(|(c, p)| *c == Class::Ham && 1.0 - p[0] >= t)
+            .count();
+        let tp = held
+            .iter()
+            .filter(|(c, p)| *c == Class::Spam && 1.0 - p[0] >= t)
+            .count();
+        println!(
+            "  t {t:.2}: ham {:.2}% ({fp}), caught {:.2}% ({tp})",
+            100.0 * fp as f64 / ham as f64,
+            100.0 * tp as f64 / pos as f64
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn io(path: &Path, source: std::io::Error) -> CliError {
+    CliError::Risk(RiskError::Model(LearnError::Io {
+        path: path.into(),
+        source,
+    }))
+}
+
+/// `LABEL,PATH` or `LABEL PATH` lines; `#` starts a comment.
+fn read_labels(file: &Path) -> Result<Vec<(Class, PathBuf)>, CliError> {
+    let text = std::fs::read_to_string(file).map_err(|source| io(file, source))?;
+    let base = file.parent().unwrap_or(Path::new("."));
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (label, path) = line
+            .split_once(',')
+            .or_else(|| line.split_once(char::is_whitespace))
+            .ok_or_else(|| {
+                CliError::Usage(format!("{}:{}: want LABEL,PATH", file.display(), n + 1))
+            })?;
+        let class = Class::parse(label.trim()).ok_or_else(|| {
+            CliError::Usage(format!(
+                "{}:{}: label {:?} is not ham, spam or phishing",
+                file.display(),
+                n + 1,
+                label.trim()
+            ))
+        })?;
+        out.push((class, base.join(path.trim())));
+    }
+    Ok(out)
+}
+
+/// Every file under `path` (itself if a file), sorted, corpus notes left out.
+fn walk(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        std::fs::metadata(path)?;
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for e in entries {
+        let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || NOT_MAIL.contains(&name) {
+            continue;
+        }
+        walk(&e, out)?;
+    }
+    Ok(())
+}
+
+/// The stored messages of a file: the ranges of an mbox, or the whole file.
+fn messages(data: &[u8]) -> Vec<(&[u8], bool)> {
+    if mbox::holds_several_messages(data) {
+        mbox::split(data)
+            .into_iter()
+            .map(|r| (&data[r], true))
+            .collect()
+    } else {
+        vec![(data, false)]
+    }
+}
+
+/// UW-IMAP's folder-internal-data pseudo-message, which scans leave out too.
+fn is_pseudo(stored: &[u8]) -> bool {
+    let view = mbox::parsed_view(stored, true);
+    mbox::is_uw_imap_pseudo_message(view.envelope.as_ref(), &view.bytes)
+}
+
+/// The fixed split: test when the SHA-256's first byte is below 0x55.
+pub fn in_split(stored: &[u8], split: SplitArg) -> bool {
+    let test = Sha256::digest(stored)[0] < 0x55;
+    match split {
+        SplitArg::All => true,
+        SplitArg::Test => test,
+        SplitArg::Train => !test,
+    }
+}

@@ -1,0 +1,267 @@
+//! The tokenizer shared by training and scoring: what the classifier sees of a message.
+//! Words of the decoded subject (`s:` prefix), the text and HTML-as-text bodies (no
+//! prefix), link hosts and domains (`u:`), attachment extensions (`a:`) and a few
+//! structural features (`f:`). Email addresses in text become one `@addr` token: the
+//! corpora anonymise recipients differently (`phishing@pot`, `username@domain.com`),
+//! and an address says little about spam that generalises.
+//!
+//! Bounded by input size: each text is read up to [`MAX_TEXT`] bytes, at most
+//! [`MAX_URLS`] links are parsed.
+
+use crate::message::decoded::{Decoded, TextField};
+use crate::search::links;
+
+/// Bytes of one text (subject, body, HTML as text) that are tokenised.
+pub const MAX_TEXT: usize = 32 * 1024;
+/// Links per message whose hosts become tokens.
+pub const MAX_URLS: usize = 64;
+/// Words longer than this (in chars) are hashes, base64 or glued junk: one token.
+const MAX_WORD: usize = 24;
+
+/// Calls `sink` with every token of the message (repeats included; callers dedup).
+/// `buf` is reused between tokens so scoring allocates nothing per word.
+pub fn tokens(decoded: &Decoded, from: Option<&str>, sink: &mut dyn FnMut(&str)) {
+    let mut buf = String::with_capacity(64);
+    let mut has_text = false;
+    for t in &decoded.texts {
+        match t.field {
+            TextField::Subject => {
+                words(capped(&t.text), "s:", &mut buf, sink);
+                let letters = t.text.chars().filter(|c| c.is_alphabetic()).count();
+                let upper = t.text.chars().filter(|c| c.is_uppercase()).count();
+                if letters >= 8 && upper * 10 >= letters * 7 {
+                    sink("f:subject_caps");
+                }
+            }
+            TextField::BodyText | TextField::BodyHtml => {
+                if t.field == TextField::BodyText && t.text.trim().len() > 20 {
+                    has_text = true;
+                }
+                words(capped(&t.text), "", &mut buf, sink);
+            }
+            TextField::AttachmentName => {
+                if let Some((_, ext)) = t.text.rsplit_once('.') {
+                    if ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+                        emit(&mut buf, "a:", &ext.to_ascii_lowercase(), sink);
+                    }
+                }
+            }
+        }
+    }
+    let bodies = decoded.html.iter().filter(|h| !h.attachment);
+    let mut has_html = false;
+    let mut urls: Vec<String> = Vec::new();
+    for h in bodies {
+        has_html = true;
+        let html = capped(&h.html);
+        if memchr::memmem::find(html.as_bytes(), b"<img").is_some()
+            || memchr::memmem::find(html.as_bytes(), b"<IMG").is_some()
+        {
+            sink("f:img");
+        }
+        urls.extend(links::urls_in_html(html));
+    }
+    for t in decoded
+        .texts
+        .iter()
+        .filter(|t| t.field == TextField::BodyText)
+    {
+        urls.extend(links::urls_in_text(capped(&t.text)));
+    }
+    match (has_text, has_html) {
+        (false, true) => sink("f:html_only"),
+        (true, true) => sink("f:text_and_html"),
+        (true, false) => sink("f:text_only"),
+        (false, false) => sink("f:no_text"),
+    }
+    urls.sort_unstable();
+    urls.dedup();
+    sink(match urls.len() {
+        0 => "f:links_0",
+        1 => "f:links_1",
+        2..=5 => "f:links_2_5",
+        6..=20 => "f:links_6_20",
+        _ => "f:links_many",
+    });
+    for u in urls.iter().take(MAX_URLS) {
+        let Ok(url) = url::Url::parse(u) else {
+            continue;
+        };
+        match url.host() {
+            Some(url::Host::Domain(host)) => {
+                let host = host.trim_end_matches('.');
+                emit(&mut buf, "u:", host, sink);
+                let labels: Vec<&str> = host.rsplitn(3, '.').collect();
+                if labels.len() >= 2 {
+                    buf.clear();
+                    buf.push_str("u:");
+                    buf.push_str(labels[1]);
+                    buf.push('.');
+                    buf.push_str(labels[0]);
+                    if buf.len() != host.len() + 2 {
+                        sink(&buf);
+                    }
+                }
+                emit(&mut buf, "u:tld:", labels[0], sink);
+            }
+            Some(_) => sink("f:url_ip"),
+            None => {}
+        }
+    }
+    if let Some((_, domain)) = from.and_then(|f| f.rsplit_once('@')) {
+        if let Some((_, tld)) = domain.rsplit_once('.') {
+            emit(&mut buf, "f:from_tld:", &tld.to_ascii_lowercase(), sink);
+        }
+    } else {
+        sink("f:from_none");
+    }
+}
+
+/// `prefix` + `value` (already lower-case) as one token.
+fn emit(buf: &mut String, prefix: &str, value: &str, sink: &mut dyn FnMut(&str)) {
+    buf.clear();
+    buf.push_str(prefix);
+    buf.extend(value.chars().take(MAX_WORD));
+    sink(buf);
+}
+
+/// The first [`MAX_TEXT`] bytes of a text, cut at a char boundary.
+fn capped(text: &str) -> &str {
+    if text.len() <= MAX_TEXT {
+        return text;
+    }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Lower-cased words of a text with `prefix`: runs of alphanumerics (and `'`, `$`),
+/// 2..=24 chars; long digit runs become `#num`; chunks that are addresses `@addr`,
+/// URLs are skipped (their hosts are tokens of their own).
+fn words(text: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
+    for chunk in text.split_whitespace() {
+        if is_address(chunk) {
+            buf.clear();
+            buf.push_str(prefix);
+            buf.push_str("@addr");
+            sink(buf);
+            continue;
+        }
+        let lower = chunk.as_bytes();
+        if lower.len() > 7
+            && (lower[..7].eq_ignore_ascii_case(b"http://")
+                || lower[..8.min(lower.len())].eq_ignore_ascii_case(b"https://"))
+        {
+            continue;
+        }
+        for word in chunk.split(|c: char| !(c.is_alphanumeric() || c == '$')) {
+            let n = word.chars().count();
+            if n < 2 {
+                continue;
+            }
+            buf.clear();
+            buf.push_str(prefix);
+            if word.bytes().all(|b| b.is_ascii_digit()) {
+                if n > 4 {
+                    buf.push_str("#num");
+                    sink(buf);
+                    continue;
+                }
+                buf.push_str(word);
+            } else if n > MAX_WORD {
+                buf.push_str("#long");
+            } else {
+                for c in word.chars() {
+                    buf.extend(c.to_lowercase());
+                }
+            }
+            sink(buf);
+        }
+    }
+}
+
+/// `local@domain` (surrounding punctuation allowed): letters or digits on both sides.
+fn is_address(chunk: &str) -> bool {
+    let Some((local, domain)) = chunk.split_once('@') else {
+        return false;
+    };
+    local.chars().last().is_some_and(char::is_alphanumeric)
+        && domain.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::decoded::{Html, Text};
+
+    fn collect(d: &Decoded, from: Option<&str>) -> Vec<String> {
+        let mut out = Vec::new();
+        tokens(d, from, &mut |t| out.push(t.to_string()));
+        out
+    }
+
+    fn text(field: TextField, s: &str) -> Text {
+        Text {
+            field,
+            path: String::new(),
+            text: s.into(),
+        }
+    }
+
+    #[test]
+    fn words_are_lower_cased_prefixed_and_addresses_folded() {
+        let d = Decoded {
+            texts: vec![
+                text(TextField::Subject, "FREE Money"),
+                text(
+                    TextField::BodyText,
+                    "Dear phishing@pot, click http://evil.example/x now 1234567",
+                ),
+            ],
+            ..Decoded::default()
+        };
+        let t = collect(&d, Some("a@b.example.ru"));
+        for want in [
+            "s:free",
+            "s:money",
+            "dear",
+            "@addr",
+            "click",
+            "now",
+            "#num",
+            "u:evil.example",
+            "u:tld:example",
+            "f:text_only",
+            "f:links_1",
+            "f:from_tld:ru",
+        ] {
+            assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
+        }
+        assert!(!t.iter().any(|x| x == "pot" || x == "phishing"), "{t:?}");
+    }
+
+    #[test]
+    fn html_only_with_image_and_ip_link() {
+        let d = Decoded {
+            html: vec![Html {
+                attachment: false,
+                path: "1".into(),
+                html: r#"<a href="http://192.0.2.1/p"><img src="x.png"></a>"#.into(),
+            }],
+            ..Decoded::default()
+        };
+        let t = collect(&d, None);
+        for want in ["f:img", "f:html_only", "f:url_ip", "f:from_none"] {
+            assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
+        }
+    }
+
+    #[test]
+    fn long_texts_are_cut_at_a_char_boundary() {
+        let s = "é".repeat(MAX_TEXT);
+        assert!(capped(&s).len() <= MAX_TEXT);
+        assert!(capped("short") == "short");
+    }
+}

@@ -1,0 +1,379 @@
+//! The spam rule signals: what a message shows that the text classifier does not see
+//! well. Each signal names its rule, says what it saw and carries a weight added to the
+//! classifier's log-odds (GTUBE is certain and decides alone).
+
+use crate::message::decoded::{Decoded, SenderField, TextField};
+
+/// The GTUBE test string (SpamAssassin's, understood by every spam filter).
+pub const GTUBE: &str = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+/// Bytes of one raw HTML body examined for hidden text.
+const MAX_HTML: usize = 256 * 1024;
+/// Letters of hidden text from which the signal fires (a preheader is shorter).
+const HIDDEN_MIN: usize = 60;
+/// Visible letters of an HTML body below which an image-only body is "image-only".
+const IMAGE_TEXT_MAX: usize = 40;
+
+/// One rule signal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    pub rule: &'static str,
+    pub detail: String,
+    /// Added to the classifier's spam log-odds.
+    pub weight: f32,
+}
+
+/// Every signal of a message.
+pub fn signals(decoded: &Decoded, out: &mut Vec<Signal>) {
+    gtube(decoded, out);
+    hidden_text(decoded, out);
+    image_only(decoded, out);
+    url_ip(decoded, out);
+    header_anomalies(decoded, out);
+    sender_name(decoded, out);
+}
+
+fn gtube(d: &Decoded, out: &mut Vec<Signal>) {
+    let hit = d
+        .texts
+        .iter()
+        .filter(|t| matches!(t.field, TextField::BodyText | TextField::BodyHtml))
+        .any(|t| memchr::memmem::find(t.text.as_bytes(), GTUBE.as_bytes()).is_some());
+    if hit {
+        out.push(Signal {
+            rule: "spam.gtube",
+            detail: "the GTUBE anti-spam test string is in the body".into(),
+            weight: 0.0,
+        });
+    }
+}
+
+/// Letters inside elements styled invisible (`display:none`, `visibility:hidden`,
+/// `font-size:0`/`1px`, white text): text a filter reads but a person does not.
+fn hidden_text(d: &Decoded, out: &mut Vec<Signal>) {
+    let mut hidden = 0usize;
+    let mut sample = String::new();
+    for h in d.html.iter().filter(|h| !h.attachment) {
+        let html = &h.html.as_bytes()[..h.html.len().min(MAX_HTML)];
+        let mut at = 0;
+        while let Some(open) = memchr::memchr(b'<', &html[at..]).map(|i| at + i) {
+            let Some(close) = memchr::memchr(b'>', &html[open..]).map(|i| open + i) else {
+                break;
+            };
+            at = close + 1;
+            let tag = &html[open..close];
+            // Most tags have no style or colour at all: skip them without copying.
+            let styled = memchr::memmem::find(tag, b"tyle").is_some()
+                || memchr::memmem::find(tag, b"olor").is_some();
+            if tag.len() < 8 || !styled || !hides(tag) {
+                continue;
+            }
+            let end = memchr::memchr(b'<', &html[at..]).map_or(html.len(), |i| at + i);
+            let text = String::from_utf8_lossy(&html[at..end]);
+            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+            if letters > 0 && sample.is_empty() {
+                sample = text
+                    .split_whitespace()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            hidden += letters;
+        }
+    }
+    if hidden >= HIDDEN_MIN {
+        out.push(Signal {
+            rule: "spam.html_hidden_text",
+            detail: format!(
+                "{hidden} letters of text styled invisible in the HTML, e.g. {sample:?}"
+            ),
+            weight: 1.5,
+        });
+    }
+}
+
+/// Whether a start tag's style makes its text invisible.
+fn hides(tag: &[u8]) -> bool {
+    let mut style = Vec::with_capacity(tag.len());
+    style.extend(
+        tag.iter()
+            .filter(|b| !b.is_ascii_whitespace() && **b != b'"' && **b != b'\'')
+            .map(u8::to_ascii_lowercase),
+    );
+    [
+        &b"display:none"[..],
+        b"visibility:hidden",
+        b"font-size:0;",
+        b"font-size:0px",
+        b"font-size:1px",
+        b"color:#ffffff;",
+        b"color:#fff;",
+        b"color:white;",
+    ]
+    .iter()
+    .any(|needle| memchr::memmem::find(&style, needle).is_some())
+        // `font-size:0` may end the attribute: `style="font-size:0"`.
+        || style.ends_with(b"font-size:0")
+        || style.ends_with(b"font-size:0/")
+}
+
+/// An HTML body that is pictures with (almost) no words, and no real text body.
+fn image_only(d: &Decoded, out: &mut Vec<Signal>) {
+    let bodies: Vec<_> = d.html.iter().filter(|h| !h.attachment).collect();
+    if bodies.is_empty() {
+        return;
+    }
+    let images: usize = bodies
+        .iter()
+        .map(|h| {
+            let b = h.html.as_bytes();
+            memchr::memmem::find_iter(b, b"<img").count()
+                + memchr::memmem::find_iter(b, b"<IMG").count()
+        })
+        .sum();
+    if images == 0 {
+        return;
+    }
+    let letters = |field: TextField| -> usize {
+        d.texts
+            .iter()
+            .filter(|t| t.field == field)
+            .map(|t| t.text.chars().filter(|c| c.is_alphabetic()).count())
+            .sum()
+    };
+    let visible = letters(TextField::BodyHtml);
+    if visible <= IMAGE_TEXT_MAX && letters(TextField::BodyText) <= IMAGE_TEXT_MAX {
+        out.push(Signal {
+            rule: "spam.image_only",
+            detail: format!("HTML body of {images} image(s) and {visible} letters of text"),
+            weight: 1.5,
+        });
+    }
+}
+
+/// A link whose host is a bare IP address (`http://203.0.113.7/…`): read straight off
+/// the bodies after each `://`, without parsing every link.
+fn url_ip(d: &Decoded, out: &mut Vec<Signal>) {
+    let bodies = d
+        .html
+        .iter()
+        .filter(|h| !h.attachment)
+        .map(|h| &h.html[..floor(&h.html, MAX_HTML)])
+        .chain(
+            d.texts
+                .iter()
+                .filter(|t| t.field == TextField::BodyText)
+                .map(|t| &t.text[..floor(&t.text, MAX_HTML)]),
+        );
+    for body in bodies {
+        for at in memchr::memmem::find_iter(body.as_bytes(), b"://").take(256) {
+            let host: String = body[at + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            if host.parse::<std::net::Ipv4Addr>().is_ok() {
+                out.push(Signal {
+                    rule: "spam.url_ip",
+                    detail: format!("links to a bare IP address ({host:?})"),
+                    weight: 1.0,
+                });
+                return;
+            }
+        }
+    }
+}
+
+/// The largest char boundary at or below `max`.
+fn floor(s: &str, max: usize) -> usize {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// Header fields a sending program always writes, missing or malformed.
+fn header_anomalies(d: &Decoded, out: &mut Vec<Signal>) {
+    let field = |name: &str| d.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name));
+    let mut missing = Vec::new();
+    match field("message-id") {
+        None => missing.push("no Message-ID"),
+        Some(h) if !(h.value.contains('@') && h.value.contains('<')) => {
+            missing.push("malformed Message-ID")
+        }
+        Some(_) => {}
+    }
+    if field("date").is_none() {
+        missing.push("no Date");
+    }
+    if field("to").is_none() {
+        missing.push("no To");
+    }
+    if !missing.is_empty() {
+        out.push(Signal {
+            rule: "spam.header_anomaly",
+            detail: missing.join(", "),
+            weight: 0.5 * missing.len().min(2) as f32,
+        });
+    }
+}
+
+/// A display name that shows an address other than the From address.
+fn sender_name(d: &Decoded, out: &mut Vec<Signal>) {
+    let Some(from) = d.senders.iter().find(|(f, _)| *f == SenderField::From) else {
+        return;
+    };
+    let Some(h) = d
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("from"))
+    else {
+        return;
+    };
+    let Some((name, _)) = h.value.rsplit_once('<') else {
+        return;
+    };
+    let shown = name
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '(' || c == ')')
+        .find(|w| w.contains('@') && w.contains('.'));
+    if let Some(shown) = shown {
+        if !shown.eq_ignore_ascii_case(&from.1) {
+            out.push(Signal {
+                rule: "spam.sender_name_address",
+                detail: format!("display name shows {shown:?}, the address is {:?}", from.1),
+                weight: 1.0,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::decoded::{HeaderText, Html, Text};
+
+    fn rules(d: &Decoded) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        signals(d, &mut v);
+        v.into_iter().map(|s| s.rule).collect()
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> Vec<HeaderText> {
+        pairs
+            .iter()
+            .map(|(n, v)| HeaderText {
+                name: n.to_string(),
+                value: v.to_string(),
+            })
+            .collect()
+    }
+
+    fn normal_headers() -> Vec<HeaderText> {
+        headers(&[
+            ("Message-ID", "<a@b.example>"),
+            ("Date", "Mon, 1 Jan 2024 00:00:00 +0000"),
+            ("To", "x@y.example"),
+        ])
+    }
+
+    fn html(h: &str, visible: &str) -> Decoded {
+        Decoded {
+            headers: normal_headers(),
+            html: vec![Html {
+                attachment: false,
+                path: "1".into(),
+                html: h.into(),
+            }],
+            texts: vec![Text {
+                field: TextField::BodyHtml,
+                path: "1".into(),
+                text: visible.into(),
+            }],
+            ..Decoded::default()
+        }
+    }
+
+    #[test]
+    fn gtube_fires_in_a_body_only_when_whole() {
+        let mut d = html("<p>x</p>", &format!("test {GTUBE} end"));
+        assert!(rules(&d).contains(&"spam.gtube"));
+        d.texts[0].text = GTUBE[..40].to_string();
+        assert!(!rules(&d).contains(&"spam.gtube"));
+    }
+
+    #[test]
+    fn hidden_text_fires_on_invisible_paragraphs_not_on_a_short_preheader() {
+        let words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor";
+        let d = html(
+            &format!(r#"<div style="display: none">{words}</div><p>hi</p>"#),
+            "hi",
+        );
+        assert!(rules(&d).contains(&"spam.html_hidden_text"));
+        let d = html(
+            &format!(r#"<font style='color:#FFFFFF; x'>{words}</font>"#),
+            "hi",
+        );
+        assert!(rules(&d).contains(&"spam.html_hidden_text"));
+        let d = html(
+            r#"<span style="display:none">Your weekly digest</span>"#,
+            "",
+        );
+        assert!(!rules(&d).contains(&"spam.html_hidden_text"));
+        let d = html(
+            &format!(r#"<div style="color:#ffffee">{words}</div>"#),
+            words,
+        );
+        assert!(!rules(&d).contains(&"spam.html_hidden_text"));
+    }
+
+    #[test]
+    fn image_only_fires_without_words_not_with_them() {
+        let d = html(r#"<a href="http://x.example"><img src="cid:1"></a>"#, "");
+        assert!(rules(&d).contains(&"spam.image_only"));
+        let d = html(
+            r#"<img src="cid:logo"><p>Minutes of Tuesday's meeting attached, see you Friday</p>"#,
+            "Minutes of Tuesday's meeting attached, see you Friday",
+        );
+        assert!(!rules(&d).contains(&"spam.image_only"));
+    }
+
+    #[test]
+    fn url_ip_fires_on_an_ip_host_not_on_a_name() {
+        let d = html(r#"<a href="http://203.0.113.7/login">x</a>"#, "x");
+        assert!(rules(&d).contains(&"spam.url_ip"));
+        let d = html(r#"<a href="http://v203.example/login">x</a>"#, "x");
+        assert!(!rules(&d).contains(&"spam.url_ip"));
+    }
+
+    #[test]
+    fn header_anomalies_fire_on_missing_fields() {
+        let d = Decoded {
+            headers: headers(&[("Message-ID", "garbage"), ("To", "x@y.example")]),
+            ..Decoded::default()
+        };
+        let mut v = Vec::new();
+        signals(&d, &mut v);
+        let s = v.iter().find(|s| s.rule == "spam.header_anomaly").unwrap();
+        assert_eq!(s.detail, "malformed Message-ID, no Date");
+        let d = Decoded {
+            headers: normal_headers(),
+            ..Decoded::default()
+        };
+        assert!(rules(&d).is_empty(), "{:?}", rules(&d));
+    }
+
+    #[test]
+    fn a_display_name_address_other_than_the_sender() {
+        let mut d = Decoded {
+            headers: normal_headers(),
+            senders: vec![(SenderField::From, "x@evil.example".into())],
+            ..Decoded::default()
+        };
+        d.headers.extend(headers(&[(
+            "From",
+            "\"ceo@corp.example\" <x@evil.example>",
+        )]));
+        assert!(rules(&d).contains(&"spam.sender_name_address"));
+        d.headers.last_mut().unwrap().value = "\"x@evil.example\" <x@evil.example>".into();
+        assert!(!rules(&d).contains(&"spam.sender_name_address"));
+    }
+}
