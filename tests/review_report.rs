@@ -344,7 +344,8 @@ fn search_report_content_escaping_and_determinism() {
 #[test]
 fn rescan_report_shows_verdicts_and_xray() {
     let f = fixture();
-    let run = rescan(&f.audit, &[s(&f.mbox)]);
+    // Rules only: the counts below are worked out from the rules, not the classifier.
+    let run = rescan(&f.audit, &[s(&f.mbox), "--no-classifier"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let id = run_id(&run);
     let (code, _, stderr, html) = review(&f, &id, "rescan.html");

@@ -239,8 +239,14 @@ pub struct RescanArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub directory: Option<PathBuf>,
     /// Text classifier model (from `mailsweep train`) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_classifier")]
     pub model: Option<PathBuf>,
+
+    /// No text classifier: no spam tiers and no phishing class score; only rules
+    /// (authentication, files, lists, phishing and impersonation signals, …) raise
+    /// categories.
+    #[arg(long)]
+    pub no_classifier: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -16,9 +16,10 @@ pub fn rescan(args: &RescanArgs) -> Result<ExitCode, CliError> {
         args.dkim_keys.as_deref(),
         args.directory.as_deref(),
     )?;
-    let rescanner = match &args.model {
-        Some(path) => rescanner.with_model(Model::load(path).map_err(RiskError::from)?),
-        None => rescanner,
+    let rescanner = match (&args.model, args.no_classifier) {
+        (_, true) => rescanner.without_classifier(),
+        (Some(path), false) => rescanner.with_model(Model::load(path).map_err(RiskError::from)?),
+        (None, false) => rescanner,
     };
     let options = scan_options(&args.corpus)?;
     let bar = progress::Bar::new();

@@ -29,8 +29,9 @@ pub struct Rescanner {
     directory: Directory,
     parser: MessageParser,
     zip_caps: ZipCaps,
-    /// The text classifier (the embedded default unless `--model`).
-    model: std::sync::Arc<Model>,
+    /// The text classifier (the embedded default unless `--model`; none with
+    /// `--no-classifier`).
+    model: Option<std::sync::Arc<Model>>,
 }
 
 /// One message as the rescan sees it.
@@ -86,13 +87,20 @@ impl Rescanner {
             directory: Directory::default(),
             parser: decoded::parser(),
             zip_caps: ZipCaps::default(),
-            model: Model::default_model(),
+            model: Some(Model::default_model()),
         }
     }
 
     /// Uses another text classifier than the embedded default.
     pub fn with_model(mut self, model: Model) -> Rescanner {
-        self.model = std::sync::Arc::new(model);
+        self.model = Some(std::sync::Arc::new(model));
+        self
+    }
+
+    /// No text classifier: the spam tiers and the phishing class are not computed, and
+    /// only rules raise categories (deterministic evidence only).
+    pub fn without_classifier(mut self) -> Rescanner {
+        self.model = None;
         self
     }
 
@@ -171,15 +179,21 @@ impl Rescanner {
             filing: m.filing,
         };
         // Scored once; the spam tiers and the phishing class both read these scores.
-        let scores = self.model.score(&content);
-        spam::check(&content, &scores, &mut evidence);
+        if let Some(model) = &self.model {
+            let scores = model.score(&content);
+            spam::check(&content, &scores, &mut evidence);
+        }
         phishing::check(&content, &self.lists, &mut evidence);
         impersonation::check(&content, &self.directory, &mut evidence);
         unwanted::check(&content, &mut evidence);
         let parties = Parties {
             owner: m.owner,
             sender: m.from,
-            contact: m.from.is_some_and(|f| m.contacts.contains(f)),
+            // The owner's own mail (in Sent, say) is as known as a contact's; a forged
+            // one fails authentication and is then not believed (`verdict`).
+            contact: m.from.is_some_and(|f| {
+                m.contacts.contains(f) || m.owner.is_some_and(|o| o.eq_ignore_ascii_case(f))
+            }),
         };
         Assessment {
             verdict: decide(evidence, &self.policy, parties),

@@ -28,8 +28,7 @@ pub use rules::GTUBE;
 pub const OBVIOUS_SPAM: f32 = 0.98;
 pub const SPAM: f32 = 0.8;
 pub const POSSIBLE_SPAM: f32 = 0.5;
-/// Phishing-class thresholds (same holdout: no ham at 0.5).
-pub const PHISHING: f32 = 0.8;
+/// Phishing-class threshold (same holdout: no ham at 0.5).
 pub const POSSIBLE_PHISHING: f32 = 0.5;
 /// Features named in an X-ray line.
 const EXPLAIN: usize = 4;
@@ -66,7 +65,13 @@ pub fn check(content: &Content, scores: &Scores, out: &mut Vec<Evidence>) {
             score,
         });
     }
-    if let Some(tier) = spam_tier(combined) {
+    // A learned score alone never makes a High-level verdict (Jail even from a trusted
+    // contact): Obvious spam needs a rule that saw something (GTUBE, hidden text, …).
+    let tier = spam_tier(combined).map(|t| match t {
+        Category::ObviousSpam if signals.is_empty() => Category::Spam,
+        t => t,
+    });
+    if let Some(tier) = tier {
         let rules: Vec<&str> = signals.iter().map(|s| s.rule).collect();
         let with = if rules.is_empty() {
             String::new()
@@ -84,9 +89,9 @@ pub fn check(content: &Content, scores: &Scores, out: &mut Vec<Evidence>) {
             score: combined,
         });
     }
-    let tier = if scores.phishing >= PHISHING {
-        Some(Category::Phishing)
-    } else if scores.phishing >= POSSIBLE_PHISHING {
+    // Likewise Phishing (High): the class score alone is Possible phishing at most; the
+    // rule signals (`phishing` module) raise Phishing when they see a lure.
+    let tier = if scores.phishing >= POSSIBLE_PHISHING {
         Some(Category::PossiblePhishing)
     } else {
         None
