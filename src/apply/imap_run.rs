@@ -18,7 +18,7 @@ use super::journal::now_micros;
 use super::manifest::{Action, LocatorKind, ManifestRow};
 use super::vault::Vault;
 use super::{resolve_target, ApplyOptions, ApplyReport, RowReport};
-use crate::audit::{applied_batch, new_run_id, write_table, AppliedRow};
+use crate::audit::{applied_batch, new_run_id, write_table};
 use crate::imap::{self, Fingerprint, ImapOutcome, ImapRow, ImapTarget, PasswordSource, Session};
 
 /// The journal of an IMAP apply (one JSON object per line).
@@ -88,23 +88,13 @@ pub fn apply_imap(opts: &ApplyOptions, server: &ImapOptions) -> Result<ApplyRepo
         if let Some(j) = journal.as_mut() {
             j.write(&serde_json::json!({"row": i, "step": "outcome", "status": status, "reason": reason, "destination": destination}))?;
         }
-        applied.push(AppliedRow {
-            run_id: m.run_id.clone(),
-            mailbox: m.mailbox.clone(),
-            folder: m.folder.clone(),
-            ordinal: m.ordinal,
-            locator_kind: m.locator_kind_str(),
-            path: m.path.display().to_string(),
-            offset: m.offset as i64,
-            length: m.length as i64,
-            sha256: m.sha256.clone(),
-            action: m.action.as_str(),
+        applied.push(m.applied_row(
             status,
-            reason: reason.clone(),
-            at_micros: now_micros(),
-            destination: destination.clone(),
-            vault: vaulted.map(|p| p.display().to_string()),
-        });
+            reason.clone(),
+            now_micros(),
+            destination.clone(),
+            vaulted.map(|p| p.display().to_string()),
+        ));
         report.rows.push(RowReport {
             row: i,
             mailbox: m.mailbox.clone(),

@@ -13,6 +13,7 @@ use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::error::{io_at, ApplyError};
+use crate::audit::AppliedRow;
 
 /// What a row asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,6 +83,34 @@ pub struct ManifestRow {
 }
 
 impl ManifestRow {
+    /// The row of `applied.parquet` that records what became of this manifest row.
+    pub fn applied_row(
+        &self,
+        status: &'static str,
+        reason: String,
+        at_micros: i64,
+        destination: Option<String>,
+        vault: Option<String>,
+    ) -> AppliedRow {
+        AppliedRow {
+            run_id: self.run_id.clone(),
+            mailbox: self.mailbox.clone(),
+            folder: self.folder.clone(),
+            ordinal: self.ordinal,
+            locator_kind: self.locator_kind_str(),
+            path: self.path.display().to_string(),
+            offset: self.offset as i64,
+            length: self.length as i64,
+            sha256: self.sha256.clone(),
+            action: self.action.as_str(),
+            status,
+            reason,
+            at_micros,
+            destination,
+            vault,
+        }
+    }
+
     pub fn locator_kind_str(&self) -> &'static str {
         match self.locator_kind {
             LocatorKind::Mbox => "mbox",

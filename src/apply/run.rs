@@ -369,24 +369,13 @@ fn write_applied(
         .iter()
         .zip(at)
         .map(|(o, &at_micros)| {
-            let m = &rows[o.row];
-            AppliedRow {
-                run_id: m.run_id.clone(),
-                mailbox: m.mailbox.clone(),
-                folder: m.folder.clone(),
-                ordinal: m.ordinal,
-                locator_kind: m.locator_kind_str(),
-                path: m.path.display().to_string(),
-                offset: m.offset as i64,
-                length: m.length as i64,
-                sha256: m.sha256.clone(),
-                action: m.action.as_str(),
-                status: o.status.as_str(),
-                reason: o.reason.clone(),
+            rows[o.row].applied_row(
+                o.status.as_str(),
+                o.reason.clone(),
                 at_micros,
-                destination: o.destination.clone(),
-                vault: o.vault.as_ref().map(|v| v.display().to_string()),
-            }
+                o.destination.clone(),
+                o.vault.as_ref().map(|v| v.display().to_string()),
+            )
         })
         .collect();
     // Manifest order, whatever order the units ran in.
