@@ -14,27 +14,46 @@ use arrow_array::{Array, RecordBatch};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use sha2::{Digest, Sha256};
 
-/// The binary under test, copied once per test process: a target directory shared with
-/// other builds may get another version of `mailsweep` linked in place mid-test.
+/// The binary under test, hard-linked once per test process: a target directory shared
+/// with other builds may get another version of `mailsweep` linked in place mid-test, and
+/// the link keeps this build's file. Links live in cargo's per-target tmp directory
+/// (same filesystem, so no bytes are copied); those of finished test processes are
+/// removed first, since each one pins a whole binary once the original is relinked.
 pub fn binary() -> &'static Path {
-    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    COPY.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("mailsweep-apply-tests-{}", std::process::id()));
+    static LINK: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    LINK.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("apply-tests-bin");
         std::fs::create_dir_all(&dir).unwrap();
-        let copy = dir.join("mailsweep");
-        std::fs::copy(env!("CARGO_BIN_EXE_mailsweep"), &copy).unwrap();
-        let help = Command::new(&copy)
+        remove_links_of_finished_processes(&dir);
+        let link = dir.join(std::process::id().to_string());
+        let _ = std::fs::remove_file(&link);
+        let original = env!("CARGO_BIN_EXE_mailsweep");
+        if std::fs::hard_link(original, &link).is_err() {
+            std::fs::copy(original, &link).unwrap();
+        }
+        let help = Command::new(&link)
             .args(["undo", "--help"])
             .output()
             .unwrap();
         assert!(
             help.status.success(),
-            "{} has no `undo`: another build replaced it; run the tests again",
-            env!("CARGO_BIN_EXE_mailsweep")
+            "{original} has no `undo`: another build replaced it; run the tests again"
         );
-        copy
+        link
     })
+}
+
+fn remove_links_of_finished_processes(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name();
+        let alive = name
+            .to_str()
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| Path::new("/proc").join(pid.to_string()).exists());
+        if !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 pub fn corpora() -> PathBuf {
