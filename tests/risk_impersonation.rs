@@ -375,7 +375,7 @@ fn impersonation_hits(
 ) -> (usize, usize, BTreeMap<&'static str, usize>) {
     use mailsweep::message::decoded::{self, Decoded, Want};
     use mailsweep::message::zip::ZipCaps;
-    use mailsweep::risk::{content::Content, impersonation};
+    use mailsweep::risk::{content::Content, impersonation, links::Links};
     let parser = decoded::parser();
     let directory = Directory::default();
     let (mut sure, mut possible, mut rules) = (0, 0, BTreeMap::new());
@@ -387,8 +387,10 @@ fn impersonation_hits(
             ..Default::default()
         };
         let decoded = Decoded::parse(&parser, &view.bytes, &ZipCaps::default(), want);
+        let links = Links::read(&decoded);
         let content = Content {
             decoded: &decoded,
+            links: &links,
             from: inv.from_address.as_deref(),
             from_name: inv.from_name.as_deref(),
             subject: inv.subject.as_deref(),

@@ -35,6 +35,7 @@ pub mod dkim;
 pub mod files;
 pub mod impersonation;
 pub mod learn;
+pub mod links;
 pub mod lists;
 pub mod phishing;
 pub mod policy;

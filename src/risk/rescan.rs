@@ -11,6 +11,7 @@ use super::content::Content;
 use super::dkim::DkimKeys;
 use super::impersonation::Directory;
 use super::learn::Model;
+use super::links::Links;
 use super::lists::{self, Lists};
 use super::policy::Policy;
 use super::unwanted::Filing;
@@ -18,7 +19,6 @@ use super::verdict::{decide, Parties, Verdict};
 use super::{auth, bulk, files, impersonation, phishing, spam, unwanted, Evidence, RiskError};
 use crate::message::decoded::{self, Decoded, Want};
 use crate::message::zip::ZipCaps;
-use crate::search::links;
 
 /// What a run's rescan consults: loaded once, before the run.
 pub struct Rescanner {
@@ -168,9 +168,11 @@ impl Rescanner {
         bulk::check(&decoded.headers, m.recipients, &mut evidence);
         files::check(&decoded.files, &mut evidence);
         self.lists.viruses(&decoded.files, &mut evidence);
-        self.reputation(&decoded, m, &mut evidence);
+        let links = Links::read(&decoded);
+        self.reputation(&decoded, &links, m, &mut evidence);
         let content = Content {
             decoded: &decoded,
+            links: &links,
             from: m.from,
             from_name: m.from_name,
             subject: m.subject,
@@ -202,7 +204,13 @@ impl Rescanner {
     }
 
     /// Looks the senders, the origin IP and the link hosts up in the lists.
-    fn reputation(&self, decoded: &Decoded, m: &MessageFacts, out: &mut Vec<Evidence>) {
+    fn reputation(
+        &self,
+        decoded: &Decoded,
+        links: &Links,
+        m: &MessageFacts,
+        out: &mut Vec<Evidence>,
+    ) {
         let mut senders: Vec<&str> = decoded.senders.iter().map(|(_, a)| a.as_str()).collect();
         senders.extend(m.envelope_sender);
         senders.sort_unstable();
@@ -214,32 +222,6 @@ impl Rescanner {
             .map(|h| h.value.as_str())
             .collect();
         let origin = lists::origin_ip(&received, self.policy.trusted_relays());
-        let hosts = link_hosts(decoded);
-        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
-        self.lists.reputation(&senders, origin, &hosts, out);
+        self.lists.reputation(&senders, origin, &links.hosts(), out);
     }
-}
-
-/// The hosts of every link in the text and HTML bodies, lower-cased, once each.
-fn link_hosts(decoded: &Decoded) -> Vec<String> {
-    let texts = decoded
-        .texts
-        .iter()
-        .flat_map(|t| links::urls_in_text(&t.text));
-    let html = decoded
-        .html
-        .iter()
-        .flat_map(|h| links::urls_in_html(&h.html));
-    let mut hosts: Vec<String> = texts
-        .chain(html)
-        .filter_map(|u| {
-            url::Url::parse(&u)
-                .ok()?
-                .host_str()
-                .map(str::to_ascii_lowercase)
-        })
-        .collect();
-    hosts.sort_unstable();
-    hosts.dedup();
-    hosts
 }

@@ -137,11 +137,11 @@ fn capped(text: &str) -> &str {
     &text[..end]
 }
 
-/// Lower-cased words of a text with `prefix`: runs of alphanumerics (and `'`, `$`),
+/// Lower-cased words of a text with `prefix`: runs of alphanumerics (and `$`),
 /// 2..=24 chars; long digit runs become `#num`; chunks that are addresses `@addr`,
 /// URLs are skipped (their hosts are tokens of their own).
 fn words(text: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
-    for chunk in text.split_whitespace() {
+    for chunk in whitespace_chunks(text) {
         if is_address(chunk) {
             buf.clear();
             buf.push_str(prefix);
@@ -156,29 +156,93 @@ fn words(text: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str))
         {
             continue;
         }
-        for word in chunk.split(|c: char| !(c.is_alphanumeric() || c == '$')) {
-            let n = word.chars().count();
-            if n < 2 {
+        if chunk.is_ascii() {
+            ascii_words(chunk, prefix, buf, sink);
+        } else {
+            unicode_words(chunk, prefix, buf, sink);
+        }
+    }
+}
+
+/// `text.split_whitespace()`, with ASCII bytes classified without decoding chars (most
+/// mail is ASCII; this loop runs over every byte of every body).
+fn whitespace_chunks(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        // Skips whitespace, then takes up to the next whitespace.
+        let mut start = None;
+        while at < bytes.len() {
+            let b = bytes[at];
+            let (white, width) = if b < 0x80 {
+                (b.is_ascii_whitespace() || b == 0x0b, 1)
+            } else {
+                let c = text[at..].chars().next().expect("at is a char boundary");
+                (c.is_whitespace(), c.len_utf8())
+            };
+            match (white, start) {
+                (true, Some(s)) => return Some(&text[s..at]),
+                (false, None) => start = Some(at),
+                _ => {}
+            }
+            at += width;
+        }
+        start.map(|s| &text[s..])
+    })
+}
+
+/// [`unicode_words`] for an ASCII chunk, byte by byte.
+fn ascii_words(chunk: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
+    let word_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'$';
+    for word in chunk.as_bytes().split(|b| !word_byte(b)) {
+        let n = word.len();
+        if n < 2 {
+            continue;
+        }
+        buf.clear();
+        buf.push_str(prefix);
+        if word.iter().all(u8::is_ascii_digit) {
+            if n > 4 {
+                buf.push_str("#num");
+                sink(buf);
                 continue;
             }
-            buf.clear();
-            buf.push_str(prefix);
-            if word.bytes().all(|b| b.is_ascii_digit()) {
-                if n > 4 {
-                    buf.push_str("#num");
-                    sink(buf);
-                    continue;
-                }
-                buf.push_str(word);
-            } else if n > MAX_WORD {
-                buf.push_str("#long");
-            } else {
-                for c in word.chars() {
-                    buf.extend(c.to_lowercase());
-                }
-            }
+        } else if n > MAX_WORD {
+            buf.push_str("#long");
             sink(buf);
+            continue;
         }
+        // ASCII by construction; digits and `$` are unchanged by lower-casing.
+        buf.extend(word.iter().map(|b| b.to_ascii_lowercase() as char));
+        sink(buf);
+    }
+}
+
+/// The words of a chunk with non-ASCII letters: split at anything but alphanumerics
+/// and `$`, lower-cased char by char.
+fn unicode_words(chunk: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
+    for word in chunk.split(|c: char| !(c.is_alphanumeric() || c == '$')) {
+        let n = word.chars().count();
+        if n < 2 {
+            continue;
+        }
+        buf.clear();
+        buf.push_str(prefix);
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            if n > 4 {
+                buf.push_str("#num");
+                sink(buf);
+                continue;
+            }
+            buf.push_str(word);
+        } else if n > MAX_WORD {
+            buf.push_str("#long");
+        } else {
+            for c in word.chars() {
+                buf.extend(c.to_lowercase());
+            }
+        }
+        sink(buf);
     }
 }
 
@@ -256,6 +320,35 @@ mod tests {
         for want in ["f:img", "f:html_only", "f:url_ip", "f:from_none"] {
             assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
         }
+    }
+
+    #[test]
+    fn the_ascii_fast_path_splits_as_the_unicode_path_does() {
+        let texts = [
+            "Hello, World! $100 FREE-money 12345 123 a1b2 x",
+            "ends_with_underscore_ word's l33t MiXeD\tcase",
+            "averyveryveryverylongwordthatisjunk 0000000000 $$ $a",
+            "CamelCase.Dotted.Words;semi:colon(paren)[br]{c}",
+        ];
+        for text in texts {
+            let (mut fast, mut reference) = (Vec::new(), Vec::new());
+            let mut buf = String::new();
+            ascii_words(text, "p:", &mut buf, &mut |t| fast.push(t.to_string()));
+            unicode_words(text, "p:", &mut buf, &mut |t| reference.push(t.to_string()));
+            assert_eq!(fast, reference, "{text:?}");
+            assert!(!fast.is_empty());
+        }
+    }
+
+    #[test]
+    fn chunks_split_at_unicode_whitespace_like_split_whitespace() {
+        let text = "  a\u{b}b\u{a0}c\u{2003}d\te\r\nf\u{1c}g  é\u{3000}ü ";
+        let fast: Vec<&str> = whitespace_chunks(text).collect();
+        let reference: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(fast, reference);
+        assert_eq!(fast, ["a", "b", "c", "d", "e", "f\u{1c}g", "é", "ü"]);
+        assert_eq!(whitespace_chunks("").count(), 0);
+        assert_eq!(whitespace_chunks(" \n ").count(), 0);
     }
 
     #[test]

@@ -152,12 +152,6 @@ impl Lists {
     /// Bad reputation evidence for the sender addresses, the origin IP and the URL
     /// hosts; each hit names the list file and line it came from. A value given twice
     /// (From and Return-Path alike) is reported once.
-    /// Whether any list can match a link host (a domain or a network): otherwise the
-    /// rescan need not decode bodies to find links.
-    pub fn reads_links(&self) -> bool {
-        !self.domains.is_empty() || self.networks.len() > 0
-    }
-
     pub fn reputation(
         &self,
         senders: &[&str],

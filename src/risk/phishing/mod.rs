@@ -21,12 +21,12 @@
 //! that every signal is an insight only. Every weak signal alone stays below Phishing.
 
 mod hosts;
-mod html;
 mod text;
 
 use url::{Host, Url};
 
 use super::content::Content;
+use super::links::Anchor;
 use super::lists::Lists;
 use super::{Category, Evidence};
 use crate::message::decoded::TextField;
@@ -36,11 +36,6 @@ use crate::search::links;
 pub const PHISHING_AT: f32 = 0.9;
 /// Combined score from which a message is Possible phishing.
 pub const POSSIBLE_AT: f32 = 0.5;
-
-/// Links read per message: a bound on the work (phishing shows its lure early).
-const MAX_LINKS: usize = 200;
-/// HTML bytes scanned per part.
-const MAX_HTML: usize = 512 * 1024;
 
 /// The phishing rules read no header field beyond the parties given in [`Content`].
 pub fn wants(_name: &str) -> bool {
@@ -63,58 +58,8 @@ pub fn check(content: &Content, lists: &Lists, out: &mut Vec<Evidence>) {
         .map(|(_, d)| d.trim().trim_end_matches('>').to_ascii_lowercase());
     let from_reg = from_host.as_deref().map(hosts::registrable);
 
-    // Links: bare URLs of the text bodies and of the HTML shown as text, the HTML
-    // parts' anchors, form targets and images (read by our own scan of the HTML, which
-    // the anchors need anyway: a second full link extraction cost a third of the rescan).
-    let mut found: Vec<String> = Vec::new();
-    for t in &content.decoded.texts {
-        let body = matches!(t.field, TextField::BodyText | TextField::BodyHtml);
-        if body && found.len() < MAX_LINKS {
-            found.extend(links::urls_in_text(&t.text));
-        }
-    }
-    let mut anchors: Vec<html::Anchor> = Vec::new();
-    let mut forms: Vec<(bool, String)> = Vec::new();
-    let mut password: Option<bool> = None;
-    for h in &content.decoded.html {
-        let mut end = h.html.len().min(MAX_HTML);
-        while !h.html.is_char_boundary(end) {
-            end -= 1;
-        }
-        let part = &h.html[..end];
-        let scan = html::scan(part);
-        if found.len() < MAX_LINKS {
-            let targets = scan
-                .anchors
-                .iter()
-                .map(|a| &a.href)
-                .chain(&scan.form_actions)
-                .chain(&scan.images);
-            // Browsers drop tabs and newlines anywhere in a URL.
-            found.extend(targets.map(|t| {
-                t.chars()
-                    .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-                    .collect::<String>()
-            }));
-        }
-        anchors.extend(scan.anchors);
-        forms.extend(scan.form_actions.into_iter().map(|a| (h.attachment, a)));
-        if scan.password_field {
-            password = Some(password.unwrap_or(false) || h.attachment);
-        }
-    }
-    found.truncate(MAX_LINKS);
-    found.sort_unstable();
-    found.dedup();
-    let parsed: Vec<(String, Url)> = found
-        .into_iter()
-        .filter_map(|u| {
-            let url = Url::parse(&u).ok()?;
-            url.host()?;
-            matches!(url.scheme(), "http" | "https").then_some((u, url))
-        })
-        .collect();
-
+    let links = content.links;
+    let parsed = &links.urls;
     if let Some((link, origin)) = parsed
         .iter()
         .find_map(|(u, _)| lists.phishing_url(u).map(|o| (u, o)))
@@ -125,8 +70,8 @@ pub fn check(content: &Content, lists: &Lists, out: &mut Vec<Evidence>) {
             detail: format!("link {link:?} {origin}"),
         });
     }
-    link_signals(&parsed, from_reg, &mut signals);
-    anchor_signal(&anchors, &mut signals);
+    link_signals(parsed, from_reg, &mut signals);
+    anchor_signal(&links.anchors, &mut signals);
     if let Some(host) = from_host.as_deref() {
         sender_host_signals(host, &mut signals);
     }
@@ -137,9 +82,9 @@ pub fn check(content: &Content, lists: &Lists, out: &mut Vec<Evidence>) {
             detail: format!("From address {from:?} has no valid domain"),
         });
     }
-    form_signal(&forms, password, from_reg, &mut signals);
+    form_signal(&links.forms, links.password, from_reg, &mut signals);
     brand_signal(content, from_host.as_deref(), &mut signals);
-    if !parsed.is_empty() || !forms.is_empty() {
+    if !parsed.is_empty() || !links.forms.is_empty() {
         let texts = content.subject.into_iter().chain(
             content
                 .decoded
@@ -334,7 +279,7 @@ fn shown_host(text: &str) -> Option<String> {
 }
 
 /// Link text showing a host that the href does not go to (nor wrap).
-fn anchor_signal(anchors: &[html::Anchor], signals: &mut Vec<Signal>) {
+fn anchor_signal(anchors: &[Anchor], signals: &mut Vec<Signal>) {
     let mut mismatch: Option<(String, String, Option<&'static str>)> = None;
     for a in anchors {
         let Some(shown) = shown_host(&a.text) else {

@@ -2,6 +2,7 @@
 use super::*;
 use crate::message::decoded::{Decoded, Html, Text};
 use crate::risk::contacts::Contacts;
+use crate::risk::links::Links;
 
 /// A message: From address and display name, subject, text body and HTML body.
 struct Mail<'a> {
@@ -37,8 +38,10 @@ fn run_with(mail: &Mail, lists: &Lists) -> Vec<Evidence> {
         });
     }
     let contacts = Contacts::default();
+    let links = Links::read(&decoded);
     let content = Content {
         decoded: &decoded,
+        links: &links,
         from: Some(mail.from),
         from_name: (!mail.name.is_empty()).then_some(mail.name),
         subject: Some(mail.subject),

@@ -2,6 +2,10 @@
 //! well. Each signal names its rule, says what it saw and carries a weight added to the
 //! classifier's log-odds (GTUBE is certain and decides alone).
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use crate::message::decoded::{Decoded, SenderField, TextField};
 
 /// The GTUBE test string (SpamAssassin's, understood by every spam filter).
@@ -47,6 +51,10 @@ fn gtube(d: &Decoded, out: &mut Vec<Signal>) {
     }
 }
 
+/// Searchers built once: building one per tag cost more than the search.
+static STYLE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"tyle"));
+static COLOR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"olor"));
+
 /// Letters inside elements styled invisible (`display:none`, `visibility:hidden`,
 /// `font-size:0`/`1px`, white text): text a filter reads but a person does not.
 fn hidden_text(d: &Decoded, out: &mut Vec<Signal>) {
@@ -62,8 +70,7 @@ fn hidden_text(d: &Decoded, out: &mut Vec<Signal>) {
             at = close + 1;
             let tag = &html[open..close];
             // Most tags have no style or colour at all: skip them without copying.
-            let styled = memchr::memmem::find(tag, b"tyle").is_some()
-                || memchr::memmem::find(tag, b"olor").is_some();
+            let styled = STYLE.find(tag).is_some() || COLOR.find(tag).is_some();
             if tag.len() < 8 || !styled || !hides(tag) {
                 continue;
             }

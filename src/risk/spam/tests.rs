@@ -5,12 +5,15 @@
 use super::*;
 use crate::risk::contacts::Contacts;
 use crate::risk::learn::{self, Model};
+use crate::risk::links::Links;
 
 fn assess(raw: &str) -> Vec<Evidence> {
     let decoded = learn::decode(raw.as_bytes());
     let contacts = Contacts::default();
+    let links = Links::read(&decoded);
     let content = Content {
         decoded: &decoded,
+        links: &links,
         from: None,
         from_name: None,
         subject: None,

@@ -1,4 +1,4 @@
-//! What the phishing rules read of an HTML part: each link with the text it shows,
+//! What the risk rules read of an HTML part: each link with the text it shows,
 //! where forms post, and whether a password field is asked for. A forgiving scan of
 //! start tags (any quoting, any case), bounded by the input: not an HTML parser.
 
@@ -11,14 +11,14 @@ const MAX_ANCHOR_TEXT: usize = 200;
 
 /// One `<a href>`: the link and the text shown for it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(super) struct Anchor {
+pub struct Anchor {
     pub href: String,
     pub text: String,
 }
 
 /// The parts of an HTML document the rules read.
 #[derive(Debug, Default)]
-pub(super) struct Scan {
+pub struct Scan {
     pub anchors: Vec<Anchor>,
     /// `action` of each `<form>` (empty: posts to itself).
     pub form_actions: Vec<String>,
