@@ -345,11 +345,17 @@ fn section(prefix: &str, n: usize) -> String {
 
 /// A header value as read: RFC 2047 words decoded, folding undone, trimmed.
 pub fn decode_unstructured(raw: &[u8]) -> String {
-    let text = MessageStream::new(raw)
-        .parse_unstructured()
-        .into_text()
-        .map(|t| t.into_owned())
-        .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned());
+    // Without an encoded word mail-parser would only cut the value into its trimmed
+    // lines (each read as lossy UTF-8): the whitespace collapse below does the same,
+    // and Received fields, the bulk of what is read here, seldom have one.
+    let text = if memchr::memmem::find(raw, b"=?").is_none() {
+        String::from_utf8_lossy(raw)
+    } else {
+        MessageStream::new(raw)
+            .parse_unstructured()
+            .into_text()
+            .unwrap_or_else(|| String::from_utf8_lossy(raw))
+    };
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {

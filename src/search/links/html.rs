@@ -89,15 +89,18 @@ fn tag_name(s: &str) -> Option<&str> {
 fn find_end_tag(s: &str, name: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut from = 0;
-    while let Some(offset) = memchr::memmem::find(&bytes[from..], b"</") {
+    // memchr for `<`, not memmem for `</`: a memmem searcher is built per call, and
+    // this runs once per script or style element.
+    while let Some(offset) = memchr::memchr(b'<', &bytes[from..]) {
         let at = from + offset;
-        if bytes
-            .get(at + 2..at + 2 + name.len())
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        if bytes.get(at + 1) == Some(&b'/')
+            && bytes
+                .get(at + 2..at + 2 + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
         {
             return Some(at);
         }
-        from = at + 2;
+        from = at + 1;
     }
     None
 }
