@@ -14,6 +14,8 @@ pub struct HeaderBlock {
     /// Lines of the block that are neither a field nor a field's continuation (skipped;
     /// readers differ on them, which hides fields from some: a MIME evasion trick).
     pub stray_lines: usize,
+    /// The block ends with a blank line (not at the end of the bytes).
+    pub terminated: bool,
 }
 
 /// Calls `visit(name, raw_value)` for every field of the header block at the start of
@@ -38,6 +40,7 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
                 body_offset: end,
                 well_formed,
                 stray_lines,
+                terminated: true,
             };
         }
         if matches!(line[0], b' ' | b'\t') && current.is_some() {
@@ -64,6 +67,7 @@ pub fn scan_fields<'a>(bytes: &'a [u8], mut visit: impl FnMut(&'a [u8], &'a [u8]
         body_offset: bytes.len(),
         well_formed,
         stray_lines,
+        terminated: false,
     }
 }
 

@@ -120,6 +120,14 @@ pub fn parse_content_type(value: &[u8]) -> Option<ContentType<'_>> {
 /// the closing `--boundary--` (or the end, for truncated messages). The preamble and
 /// epilogue are not parts.
 pub(super) fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
+    split_multipart_clean(body, boundary).0
+}
+
+/// [`split_multipart`], and whether the split is clean: the closing delimiter was
+/// reached (not a truncated body, nor one cut at the part cap) and the boundary never
+/// occurs where it is not a delimiter (indented, mid-line, followed by other text),
+/// which more lenient readers (mail-parser) may take for one.
+pub(super) fn split_multipart_clean<'a>(body: &'a [u8], boundary: &[u8]) -> (Vec<&'a [u8]>, bool) {
     let mut needle = Vec::with_capacity(boundary.len() + 2);
     needle.extend_from_slice(b"--");
     needle.extend_from_slice(boundary);
@@ -127,10 +135,12 @@ pub(super) fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u
     let mut parts = Vec::new();
     let mut current: Option<usize> = None;
     let mut search_from = 0;
+    let mut clean = true;
     while let Some(hit) = finder.find(&body[search_from..]) {
         let at = search_from + hit;
         search_from = at + needle.len();
         if at != 0 && body[at - 1] != b'\n' {
+            clean = false;
             continue;
         }
         // The boundary must end the line (or be the closing `--boundary--`): with
@@ -141,25 +151,26 @@ pub(super) fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u
             .position(|&c| c != b' ' && c != b'\t')
             .map_or(&[][..], |i| &after[i..]);
         if !(after.starts_with(b"--") || rest.is_empty() || rest[0] == b'\r' || rest[0] == b'\n') {
+            clean = false;
             continue;
         }
         if let Some(start) = current.take() {
             parts.push(trim_line_end(&body[start..at.saturating_sub(1).max(start)]));
         }
         if body[search_from..].starts_with(b"--") {
-            return parts;
+            return (parts, clean);
         }
         let line_end =
             memchr::memchr(b'\n', &body[search_from..]).map_or(body.len(), |i| search_from + i + 1);
         current = Some(line_end);
         if parts.len() >= MAX_PARTS {
-            return parts;
+            return (parts, false);
         }
     }
     if let Some(start) = current {
         parts.push(&body[start..]);
     }
-    parts
+    (parts, false)
 }
 
 fn trim_line_end(part: &[u8]) -> &[u8] {

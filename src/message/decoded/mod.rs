@@ -195,19 +195,29 @@ impl Decoded {
                 parts: 0,
                 zip_caps,
                 want,
+                files_unsure: !want.reads_text(),
             };
-            if want.files {
-                if let Some(message) = parser.parse(bytes) {
-                    walk.message_files(&message);
-                }
-                walk.parts = 0;
-            }
+            let before = walk.out.problems.len();
             if want.reads_text() {
                 if well_formed {
                     walk.fast_message(bytes, "", 0);
                 } else {
+                    // mail-parser may still find a header block (and parts) in it.
+                    walk.files_unsure = true;
                     walk.fast_plain_text(bytes);
                 }
+            }
+            // The text walk saw every part: when each one is a text body in a structure
+            // every reader splits alike, the message has no file and the full parse,
+            // the costliest step, is skipped.
+            if want.files && walk.files_unsure {
+                // The file walk's problems are listed first, as when it ran first.
+                let text_problems = walk.out.problems.split_off(before);
+                walk.parts = 0;
+                if let Some(message) = parser.parse(bytes) {
+                    walk.message_files(&message);
+                }
+                walk.out.problems.extend(text_problems);
             }
         }));
         if result.is_err() {
@@ -222,6 +232,9 @@ struct Walk<'o, 'c, 'w> {
     parts: usize,
     zip_caps: &'c ZipCaps,
     want: Want<'w>,
+    /// The text walk saw a part that may be a file, or a structure readers may split
+    /// differently (set by `text_walk`; true when there was no text walk).
+    files_unsure: bool,
 }
 
 /// The wanted top-level header fields, decoded, and the sender addresses among them,
@@ -365,3 +378,6 @@ pub fn decode_unstructured(raw: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

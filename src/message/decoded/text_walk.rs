@@ -5,6 +5,10 @@
 //! when its members' names are wanted. mail-parser's full parse decodes every part,
 //! the base64 of every image and PDF included: a third of a search's time.
 //!
+//! The walk also notes whether the message may carry files (`Walk::files_unsure`): a
+//! part that is not a text body, or a structure readers may split differently. Only
+//! then does a rescan pay for mail-parser's full parse (`file_walk`).
+//!
 //! Transfer decoding is lenient from the start (`recover`), so a part a strict decoder
 //! would give up on reads as mail readers show it.
 
@@ -15,7 +19,7 @@ use mail_parser::ContentType;
 
 use super::{decode_unstructured, section, TextField, Walk};
 use crate::message::headers::scan_fields;
-use crate::message::mime::{parse_content_type, split_multipart};
+use crate::message::mime::{parse_content_type, split_multipart_clean};
 use crate::message::{recover, zip};
 
 /// How deep attached messages and multiparts nest before the rest is skipped.
@@ -28,23 +32,34 @@ struct PartHeaders<'a> {
     disposition: Option<ContentType<'a>>,
     encoding: Option<&'a [u8]>,
     subject: Option<&'a [u8]>,
+    /// Stray lines, no blank line after the header block, or a repeated Content-Type,
+    /// Content-Disposition or Content-Transfer-Encoding: another reader (mail-parser)
+    /// may see the part differently.
+    ambiguous: bool,
 }
 
 /// A part's header fields and where its body starts.
 fn part_headers(bytes: &[u8]) -> (PartHeaders<'_>, usize) {
     let mut h = PartHeaders::default();
+    let mut repeated = false;
     let block = scan_fields(bytes, |name, value| {
         let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-        if h.ctype.is_none() && is("content-type") {
-            h.ctype = parse_content_type(value);
-        } else if h.disposition.is_none() && is("content-disposition") {
-            h.disposition = parse_content_type(value);
-        } else if h.encoding.is_none() && is("content-transfer-encoding") {
-            h.encoding = Some(value);
+        if is("content-type") {
+            repeated |= h.ctype.is_some();
+            h.ctype = h.ctype.take().or_else(|| parse_content_type(value));
+        } else if is("content-disposition") {
+            repeated |= h.disposition.is_some();
+            h.disposition = h.disposition.take().or_else(|| parse_content_type(value));
+        } else if is("content-transfer-encoding") {
+            repeated |= h.encoding.is_some();
+            h.encoding = h.encoding.or(Some(value));
         } else if h.subject.is_none() && is("subject") {
             h.subject = Some(value);
         }
     });
+    // A part without the blank line that ends its header block (mail-parser reads on
+    // into what follows) is as ambiguous.
+    h.ambiguous = repeated || block.stray_lines > 0 || !block.terminated;
     (h, block.body_offset.min(bytes.len()))
 }
 
@@ -109,6 +124,7 @@ impl Walk<'_, '_, '_> {
     /// of the part holding it.
     pub(super) fn fast_message(&mut self, bytes: &[u8], prefix: &str, depth: usize) {
         let (h, body_at) = part_headers(bytes);
+        self.files_unsure |= h.ambiguous;
         if let Some(subject) = h.subject {
             self.text(TextField::Subject, prefix, || decode_unstructured(subject));
         }
@@ -126,9 +142,13 @@ impl Walk<'_, '_, '_> {
 
     fn fast_children(&mut self, body: &[u8], boundary: &str, prefix: &str, depth: usize) {
         if depth >= MAX_DEPTH || boundary.is_empty() {
+            self.files_unsure = true;
             return;
         }
-        let children = split_multipart(body, boundary.as_bytes());
+        let (children, clean) = split_multipart_clean(body, boundary.as_bytes());
+        // Where readers may split differently, only mail-parser's full parse tells
+        // which files the message carries.
+        self.files_unsure |= !clean;
         if children.is_empty() {
             // The boundary never occurs: by RFC 2046 the body is all preamble, but mail
             // readers show it as text, and a search must not skip what a person sees.
@@ -142,10 +162,18 @@ impl Walk<'_, '_, '_> {
     }
 
     fn fast_part(&mut self, h: &PartHeaders, body: &[u8], path: &str, depth: usize) {
+        self.files_unsure |= h.ambiguous;
         if self.over_part_cap() {
+            self.files_unsure = true;
             return;
         }
         if let Some(boundary) = multipart_boundary(h) {
+            // A digest's parts are messages by default: files to mail-parser.
+            self.files_unsure |= h
+                .ctype
+                .as_ref()
+                .and_then(|c| c.subtype())
+                .is_some_and(|s| s.eq_ignore_ascii_case("digest"));
             return self.fast_children(body, boundary, path, depth);
         }
         let ctype = h.ctype.as_ref();
@@ -167,6 +195,8 @@ impl Walk<'_, '_, '_> {
                 .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
         let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
         let is_html = is(main, "text") && is(sub, "html");
+        // Only a body (text, not an attachment) is no file; anything else may be one.
+        self.files_unsure |= !is(main, "text") || is_attachment || depth >= MAX_DEPTH;
         if is(main, "message") && (is(sub, "rfc822") || is(sub, "global")) {
             if depth < MAX_DEPTH {
                 let (decoded, _) = transfer_decoded(body, h.encoding);
