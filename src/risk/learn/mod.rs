@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use super::content::Content;
+use super::links::Links;
 use crate::message::decoded::{self, Decoded, Want};
 use crate::message::zip::ZipCaps;
 
@@ -259,9 +260,9 @@ impl Model {
     }
 
     /// The feature ids present in a message, sorted, once each.
-    pub fn features(&self, decoded: &Decoded, from: Option<&str>) -> Vec<u32> {
+    pub fn features(&self, decoded: &Decoded, links: &Links, from: Option<&str>) -> Vec<u32> {
         let mut present = Vec::new();
-        tokens::tokens(decoded, from, &mut |t| {
+        tokens::tokens(decoded, links, from, &mut |t| {
             if let Some(&i) = self.index.get(t) {
                 present.push(i);
             }
@@ -286,7 +287,7 @@ impl Model {
     pub fn score(&self, content: &Content) -> Scores<'_> {
         // The decoded From, as in training (not the inventory's).
         let from = from_of(content.decoded);
-        let present = self.features(content.decoded, from);
+        let present = self.features(content.decoded, content.links, from);
         let (probs, scale) = self.probabilities(&present);
         Scores {
             ham: probs[0],
@@ -358,7 +359,10 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// The feature ids of a decoded message for a model: what training and scoring share.
 pub fn message_tokens(decoded: &Decoded) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    tokens::tokens(decoded, from_of(decoded), &mut |t| out.push(t.to_string()));
+    let links = Links::read(decoded);
+    tokens::tokens(decoded, &links, from_of(decoded), &mut |t| {
+        out.push(t.to_string())
+    });
     out.sort_unstable();
     out.dedup();
     out

@@ -1,26 +1,34 @@
 //! The tokenizer shared by training and scoring: what the classifier sees of a message.
 //! Words of the decoded subject (`s:` prefix), the text and HTML-as-text bodies (no
-//! prefix), link hosts and domains (`u:`), attachment extensions (`a:`) and a few
+//! prefix), the hosts and domains of the message's web links (`u:`, from the
+//! [`Links`] the rescan reads once for every rule), attachment extensions (`a:`) and a few
 //! structural features (`f:`). Email addresses in text become one `@addr` token: the
 //! corpora anonymise recipients differently (`phishing@pot`, `username@domain.com`),
 //! and an address says little about spam that generalises.
 //!
-//! Bounded by input size: each text is read up to [`MAX_TEXT`] bytes, at most
-//! [`MAX_URLS`] links are parsed.
+//! Bounded by input size: each text is read up to [`MAX_TEXT`] bytes, the hosts of at
+//! most [`MAX_URLS`] links become tokens.
+
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use crate::message::decoded::{Decoded, TextField};
-use crate::search::links;
+use crate::risk::links::Links;
+
+static IMG: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<img"));
+static IMG_UPPER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<IMG"));
 
 /// Bytes of one text (subject, body, HTML as text) that are tokenised.
 pub const MAX_TEXT: usize = 32 * 1024;
-/// Links per message whose hosts become tokens.
+/// Links per message (of [`Links::urls`], sorted) whose hosts become tokens.
 pub const MAX_URLS: usize = 64;
 /// Words longer than this (in chars) are hashes, base64 or glued junk: one token.
 const MAX_WORD: usize = 24;
 
 /// Calls `sink` with every token of the message (repeats included; callers dedup).
 /// `buf` is reused between tokens so scoring allocates nothing per word.
-pub fn tokens(decoded: &Decoded, from: Option<&str>, sink: &mut dyn FnMut(&str)) {
+pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut dyn FnMut(&str)) {
     let mut buf = String::with_capacity(64);
     let mut has_text = false;
     for t in &decoded.texts {
@@ -48,25 +56,13 @@ pub fn tokens(decoded: &Decoded, from: Option<&str>, sink: &mut dyn FnMut(&str))
             }
         }
     }
-    let bodies = decoded.html.iter().filter(|h| !h.attachment);
     let mut has_html = false;
-    let mut urls: Vec<String> = Vec::new();
-    for h in bodies {
+    for h in decoded.html.iter().filter(|h| !h.attachment) {
         has_html = true;
-        let html = capped(&h.html);
-        if memchr::memmem::find(html.as_bytes(), b"<img").is_some()
-            || memchr::memmem::find(html.as_bytes(), b"<IMG").is_some()
-        {
+        let html = capped(&h.html).as_bytes();
+        if IMG.find(html).is_some() || IMG_UPPER.find(html).is_some() {
             sink("f:img");
         }
-        urls.extend(links::urls_in_html(html));
-    }
-    for t in decoded
-        .texts
-        .iter()
-        .filter(|t| t.field == TextField::BodyText)
-    {
-        urls.extend(links::urls_in_text(capped(&t.text)));
     }
     match (has_text, has_html) {
         (false, true) => sink("f:html_only"),
@@ -74,19 +70,14 @@ pub fn tokens(decoded: &Decoded, from: Option<&str>, sink: &mut dyn FnMut(&str))
         (true, false) => sink("f:text_only"),
         (false, false) => sink("f:no_text"),
     }
-    urls.sort_unstable();
-    urls.dedup();
-    sink(match urls.len() {
+    sink(match links.urls.len() {
         0 => "f:links_0",
         1 => "f:links_1",
         2..=5 => "f:links_2_5",
         6..=20 => "f:links_6_20",
         _ => "f:links_many",
     });
-    for u in urls.iter().take(MAX_URLS) {
-        let Ok(url) = url::Url::parse(u) else {
-            continue;
-        };
+    for (_, url) in links.urls.iter().take(MAX_URLS) {
         match url.host() {
             Some(url::Host::Domain(host)) => {
                 let host = host.trim_end_matches('.');
@@ -262,7 +253,7 @@ mod tests {
 
     fn collect(d: &Decoded, from: Option<&str>) -> Vec<String> {
         let mut out = Vec::new();
-        tokens(d, from, &mut |t| out.push(t.to_string()));
+        tokens(d, &Links::read(d), from, &mut |t| out.push(t.to_string()));
         out
     }
 
