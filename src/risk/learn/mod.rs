@@ -142,8 +142,13 @@ impl Scores<'_> {
             })
             .filter(|(_, v)| *v > 0.0)
             .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let order = |a: &(&str, f32), b: &(&str, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+        // The n strongest of hundreds: selected, then only they are sorted.
+        if out.len() > n && n > 0 {
+            out.select_nth_unstable_by(n - 1, order);
+        }
         out.truncate(n);
+        out.sort_by(order);
         out
     }
 

@@ -117,8 +117,19 @@ static HIDING_STYLES: LazyLock<AhoCorasick> = LazyLock::new(|| {
     .expect("literal patterns build")
 });
 
+/// Words every hiding style has, in any case: a tag without one needs no closer look.
+static HIDING_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["none", "hidden", "size", "fff", "white"])
+        .expect("literal patterns build")
+});
+
 /// Whether a start tag's style makes its text invisible.
 fn hides(tag: &[u8]) -> bool {
+    if !HIDING_WORDS.is_match(tag) {
+        return false;
+    }
     let mut style = Vec::with_capacity(tag.len());
     for &b in tag {
         if !b.is_ascii_whitespace() && b != b'"' && b != b'\'' {
@@ -148,12 +159,16 @@ fn image_only(d: &Decoded, out: &mut Vec<Signal>) {
     if images == 0 {
         return;
     }
+    // Counted only up to one past the bound: whether there are more is all that
+    // matters, and a long body would otherwise be read to its end.
     let letters = |field: TextField| -> usize {
         d.texts
             .iter()
             .filter(|t| t.field == field)
-            .map(|t| t.text.chars().filter(|c| c.is_alphabetic()).count())
-            .sum()
+            .flat_map(|t| t.text.chars())
+            .filter(|c| c.is_alphabetic())
+            .take(IMAGE_TEXT_MAX + 1)
+            .count()
     };
     let visible = letters(TextField::BodyHtml);
     if visible <= IMAGE_TEXT_MAX && letters(TextField::BodyText) <= IMAGE_TEXT_MAX {
