@@ -1,10 +1,11 @@
 //! The tokenizer shared by training and scoring: what the classifier sees of a message.
-//! Words of the decoded subject (`s:` prefix), the text and HTML-as-text bodies (no
-//! prefix), the hosts and domains of the message's web links (`u:`, from the
-//! [`Links`] the rescan reads once for every rule), attachment extensions (`a:`) and a few
-//! structural features (`f:`). Email addresses in text become one `@addr` token: the
-//! corpora anonymise recipients differently (`phishing@pot`, `username@domain.com`),
-//! and an address says little about spam that generalises.
+//! Words of the decoded subject (`s:` prefix), the text bodies (no prefix; the HTML
+//! bodies as text when there is no text body), the hosts and domains of the message's
+//! web links (`u:`, from the [`Links`] the rescan reads once for every rule),
+//! attachment extensions (`a:`) and a few structural features (`f:`). Email addresses
+//! in text become one `@addr` token: the corpora anonymise recipients differently
+//! (`phishing@pot`, `username@domain.com`), and an address says little about spam that
+//! generalises.
 //!
 //! Bounded by input size: each text is read up to [`MAX_TEXT`] bytes, the hosts of at
 //! most [`MAX_URLS`] links become tokens.
@@ -30,7 +31,10 @@ const MAX_WORD: usize = 24;
 /// `buf` is reused between tokens so scoring allocates nothing per word.
 pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut dyn FnMut(&str)) {
     let mut buf = String::with_capacity(64);
-    let mut has_text = false;
+    let has_text = decoded
+        .texts
+        .iter()
+        .any(|t| t.field == TextField::BodyText && t.text.trim().len() > 20);
     for t in &decoded.texts {
         match t.field {
             TextField::Subject => {
@@ -41,12 +45,11 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
                     sink("f:subject_caps");
                 }
             }
-            TextField::BodyText | TextField::BodyHtml => {
-                if t.field == TextField::BodyText && t.text.trim().len() > 20 {
-                    has_text = true;
-                }
-                words(capped(&t.text), "", &mut buf, sink);
-            }
+            TextField::BodyText => words(capped(&t.text), "", &mut buf, sink),
+            // The HTML alternative of a text body says the same words again: read only
+            // when there is no text body to read.
+            TextField::BodyHtml if !has_text => words(capped(&t.text), "", &mut buf, sink),
+            TextField::BodyHtml => {}
             TextField::AttachmentName => {
                 if let Some((_, ext)) = t.text.rsplit_once('.') {
                     if ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -340,6 +343,24 @@ mod tests {
         assert_eq!(fast, ["a", "b", "c", "d", "e", "f\u{1c}g", "é", "ü"]);
         assert_eq!(whitespace_chunks("").count(), 0);
         assert_eq!(whitespace_chunks(" \n ").count(), 0);
+    }
+
+    #[test]
+    fn html_as_text_is_read_only_without_a_text_body() {
+        let html_text = text(TextField::BodyHtml, "onlyinhtml words");
+        let d = Decoded {
+            texts: vec![
+                text(TextField::BodyText, "the plain alternative of this message"),
+                html_text.clone(),
+            ],
+            ..Decoded::default()
+        };
+        assert!(!collect(&d, None).iter().any(|t| t == "onlyinhtml"));
+        let d = Decoded {
+            texts: vec![html_text],
+            ..Decoded::default()
+        };
+        assert!(collect(&d, None).iter().any(|t| t == "onlyinhtml"));
     }
 
     #[test]
