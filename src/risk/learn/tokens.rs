@@ -1,11 +1,11 @@
 //! The tokenizer shared by training and scoring: what the classifier sees of a message.
-//! Words of the decoded subject (`s:` prefix), the text bodies (no prefix; the HTML
-//! bodies as text when there is no text body), the hosts and domains of the message's
-//! web links (`u:`, from the [`Links`] the rescan reads once for every rule),
-//! attachment extensions (`a:`) and a few structural features (`f:`). Email addresses
-//! in text become one `@addr` token: the corpora anonymise recipients differently
-//! (`phishing@pot`, `username@domain.com`), and an address says little about spam that
-//! generalises.
+//! Words of the decoded subject (`s:` prefix), the body a reader sees (no prefix: the
+//! HTML bodies as text, or the text bodies when no HTML body has text), the hosts and
+//! domains of the message's web links (`u:`, from the [`Links`] the rescan reads once
+//! for every rule), attachment extensions (`a:`) and a few structural features (`f:`).
+//! Email addresses in text become one `@addr` token: the corpora anonymise recipients
+//! differently (`phishing@pot`, `username@domain.com`), and an address says little
+//! about spam that generalises.
 //!
 //! Bounded by input size: each text is read up to [`MAX_TEXT`] bytes, the hosts of at
 //! most [`MAX_URLS`] links become tokens.
@@ -35,6 +35,11 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
         .texts
         .iter()
         .any(|t| t.field == TextField::BodyText && t.text.trim().len() > 20);
+    // What a reader sees: mail programs show the HTML alternative when there is one.
+    let shows_html = decoded
+        .texts
+        .iter()
+        .any(|t| t.field == TextField::BodyHtml && t.text.trim().len() > 20);
     for t in &decoded.texts {
         match t.field {
             TextField::Subject => {
@@ -45,11 +50,12 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
                     sink("f:subject_caps");
                 }
             }
-            TextField::BodyText => words(capped(&t.text), "", &mut buf, sink),
-            // The HTML alternative of a text body says the same words again: read only
-            // when there is no text body to read.
-            TextField::BodyHtml if !has_text => words(capped(&t.text), "", &mut buf, sink),
-            TextField::BodyHtml => {}
+            // One rendering of the body, the one a reader sees: the HTML when it has
+            // text (its plain alternative says the same again, or, from a spammer,
+            // something innocent for filters), else the text.
+            TextField::BodyHtml => words(capped(&t.text), "", &mut buf, sink),
+            TextField::BodyText if !shows_html => words(capped(&t.text), "", &mut buf, sink),
+            TextField::BodyText => {}
             TextField::AttachmentName => {
                 if let Some((_, ext)) = t.text.rsplit_once('.') {
                     if ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -346,21 +352,21 @@ mod tests {
     }
 
     #[test]
-    fn html_as_text_is_read_only_without_a_text_body() {
-        let html_text = text(TextField::BodyHtml, "onlyinhtml words");
+    fn the_body_read_is_the_one_shown_html_before_its_plain_alternative() {
+        let html_text = text(TextField::BodyHtml, "onlyinhtml words of the shown body");
+        let plain = text(TextField::BodyText, "onlyinplain words of the alternative");
         let d = Decoded {
-            texts: vec![
-                text(TextField::BodyText, "the plain alternative of this message"),
-                html_text.clone(),
-            ],
+            texts: vec![plain.clone(), html_text],
             ..Decoded::default()
         };
-        assert!(!collect(&d, None).iter().any(|t| t == "onlyinhtml"));
+        let t = collect(&d, None);
+        assert!(t.iter().any(|t| t == "onlyinhtml"), "{t:?}");
+        assert!(!t.iter().any(|t| t == "onlyinplain"), "{t:?}");
         let d = Decoded {
-            texts: vec![html_text],
+            texts: vec![plain],
             ..Decoded::default()
         };
-        assert!(collect(&d, None).iter().any(|t| t == "onlyinhtml"));
+        assert!(collect(&d, None).iter().any(|t| t == "onlyinplain"));
     }
 
     #[test]
