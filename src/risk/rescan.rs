@@ -147,8 +147,13 @@ impl Rescanner {
 
     pub fn assess(&self, m: &MessageFacts) -> Assessment {
         // The content detectors read the subject, bodies (as text and HTML) and names.
+        // Authentication reads where the Received fields are; only the origin-IP lookup
+        // reads their values.
+        let received_place_only = |name: &str| name.eq_ignore_ascii_case("received");
         let want = Want {
             headers: Some(&wanted_header),
+            header_places_only: (!self.lists.lists_networks())
+                .then_some(&received_place_only as &dyn Fn(&str) -> bool),
             senders: true,
             body_text: true,
             names_and_html_text: true,

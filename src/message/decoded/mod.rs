@@ -135,6 +135,10 @@ pub struct Want<'w> {
     /// Which top-level header fields to decode, by name (decoding every `Received` and
     /// `X-` line of every message would cost more than a whole links search).
     pub headers: Option<&'w dyn Fn(&str) -> bool>,
+    /// Of those, the fields whose place among the others is read but not their value
+    /// (`Received`, where no list needs the origin IP): kept with an empty value, which
+    /// saves decoding every hop of every message.
+    pub header_places_only: Option<&'w dyn Fn(&str) -> bool>,
     /// Sender addresses (From, Sender, Reply-To, Return-Path).
     pub senders: bool,
     /// Text bodies.
@@ -250,9 +254,14 @@ fn header_fields(bytes: &[u8], want: Want, out: &mut Decoded) -> bool {
             }
         }
         if want.headers.is_some_and(|wanted| wanted(&name)) {
+            let place_only = want.header_places_only.is_some_and(|only| only(&name));
             out.headers.push(HeaderText {
                 name: name.into_owned(),
-                value: decode_unstructured(value),
+                value: if place_only {
+                    String::new()
+                } else {
+                    decode_unstructured(value)
+                },
             });
         }
     });

@@ -7,6 +7,7 @@ use super::*;
 fn decode(raw: &str) -> Decoded {
     let want = Want {
         headers: None,
+        header_places_only: None,
         senders: false,
         body_text: true,
         names_and_html_text: true,
@@ -75,4 +76,31 @@ fn a_truncated_multipart_sends_the_message_to_the_file_walk() {
          Content-Type: text/plain\n\nhi\n--b\n{ATTACHMENT}"
     ));
     assert_eq!(file_names(&d), ["x.bin"]);
+}
+
+#[test]
+fn fields_wanted_for_their_place_keep_it_with_an_empty_value() {
+    let wanted =
+        |n: &str| n.eq_ignore_ascii_case("received") || n.eq_ignore_ascii_case("received-spf");
+    let place_only = |n: &str| n.eq_ignore_ascii_case("received");
+    let want = Want {
+        headers: Some(&wanted),
+        header_places_only: Some(&place_only),
+        ..Want::default()
+    };
+    let raw = b"Received-SPF: pass (x)\nReceived: from a by b\nReceived-SPF: fail\n\nbody\n";
+    let d = Decoded::parse(&parser(), raw, &ZipCaps::default(), want);
+    let fields: Vec<(&str, &str)> = d
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("Received-SPF", "pass (x)"),
+            ("Received", ""),
+            ("Received-SPF", "fail")
+        ]
+    );
 }

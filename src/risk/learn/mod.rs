@@ -352,6 +352,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     let parser = decoded::parser();
     let want = Want {
         headers: Some(&super::spam::wants),
+        header_places_only: None,
         senders: true,
         body_text: true,
         names_and_html_text: true,

@@ -149,6 +149,12 @@ impl Lists {
         Loader::default().finish()
     }
 
+    /// Whether an origin IP can be listed (an IP/CIDR list was loaded): otherwise the
+    /// rescan need not decode the Received fields it is read from.
+    pub fn lists_networks(&self) -> bool {
+        self.networks.len() > 0
+    }
+
     /// Bad reputation evidence for the sender addresses, the origin IP and the URL
     /// hosts; each hit names the list file and line it came from. A value given twice
     /// (From and Return-Path alike) is reported once.
