@@ -295,12 +295,13 @@ impl Walk<'_, '_, '_> {
         self.parts > MAX_PARTS
     }
 
-    fn html(&mut self, attachment: bool, path: &str, html: &str) {
+    /// Records an HTML part if HTML is wanted (taking the decoded text: no copy).
+    fn html(&mut self, attachment: bool, path: &str, html: String) {
         if self.want.html {
             self.out.html.push(Html {
                 attachment,
                 path: path.to_string(),
-                html: html.to_string(),
+                html,
             });
         }
     }

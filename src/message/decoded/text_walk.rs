@@ -80,7 +80,8 @@ fn transfer_decoded<'a>(body: &'a [u8], encoding: Option<&[u8]>) -> (Cow<'a, [u8
 /// Text in UTF-8 from its charset (unknown charsets read as UTF-8, as mail-parser does).
 /// Text that is valid UTF-8 already (all ASCII mail) is taken as it is: validating is
 /// much cheaper than a charset decoder's byte-by-byte copy.
-fn to_text(bytes: &[u8], ctype: Option<&ContentType>) -> String {
+/// A decoded body that is its own text is not copied.
+fn to_text(bytes: Cow<[u8]>, ctype: Option<&ContentType>) -> String {
     let charset = ctype.and_then(|c| c.attribute("charset"));
     let utf8_compatible = charset.is_none_or(|c| {
         ["utf-8", "utf8", "us-ascii", "ascii"]
@@ -88,14 +89,20 @@ fn to_text(bytes: &[u8], ctype: Option<&ContentType>) -> String {
             .any(|u| c.eq_ignore_ascii_case(u))
     });
     let same_as_ascii = utf8_compatible || (bytes.is_ascii() && charset.is_some_and(ascii_based));
-    if same_as_ascii {
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return text.to_string();
-        }
-    }
+    let bytes = match bytes {
+        Cow::Owned(owned) if same_as_ascii => match String::from_utf8(owned) {
+            Ok(text) => return text,
+            Err(not_utf8) => Cow::Owned(not_utf8.into_bytes()),
+        },
+        Cow::Borrowed(borrowed) if same_as_ascii => match std::str::from_utf8(borrowed) {
+            Ok(text) => return text.to_string(),
+            Err(_) => Cow::Borrowed(borrowed),
+        },
+        other => other,
+    };
     match charset.and_then(|c| charset_decoder(c.as_bytes())) {
-        Some(decode) => decode(bytes),
-        None => String::from_utf8_lossy(bytes).into_owned(),
+        Some(decode) => decode(&bytes),
+        None => String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -204,20 +211,20 @@ impl Walk<'_, '_, '_> {
             }
         } else if is(main, "text") && !is_attachment {
             let (decoded, trailer) = transfer_decoded(body, h.encoding);
-            let mut text = to_text(&decoded, ctype);
+            let mut text = to_text(decoded, ctype);
             if !trailer.is_empty() {
                 text.push('\n');
                 text.push_str(&String::from_utf8_lossy(trailer));
             }
             if is_html {
                 self.text(TextField::BodyHtml, path, || super::html_text(&text));
-                self.html(false, path, &text);
+                self.html(false, path, text);
             } else {
                 self.text(TextField::BodyText, path, || text);
             }
         } else if is_html && self.want.html {
             let (decoded, _) = transfer_decoded(body, h.encoding);
-            self.html(true, path, &to_text(&decoded, ctype));
+            self.html(true, path, to_text(decoded, ctype));
         } else if self.want.names_and_html_text && may_be_zip(body, h.encoding) {
             let (decoded, _) = transfer_decoded(body, h.encoding);
             if zip::looks_like_zip(&decoded) {
@@ -264,15 +271,21 @@ mod tests {
     #[test]
     fn ascii_shortcut_never_skips_a_stateful_charset() {
         let jis = b"\x1b$B$3$s$K$A$O\x1b(B";
-        let text = to_text(jis, Some(&ctype("text/plain; charset=ISO-2022-JP")));
+        let text = to_text(
+            Cow::Borrowed(jis),
+            Some(&ctype("text/plain; charset=ISO-2022-JP")),
+        );
         assert_eq!(text, "こんにちは");
         let latin1 = to_text(
-            b"Gr\xfc\xdfe",
+            Cow::Owned(b"Gr\xfc\xdfe".to_vec()),
             Some(&ctype("text/plain; charset=iso-8859-1")),
         );
         assert_eq!(latin1, "Grüße");
         assert_eq!(
-            to_text(b"plain", Some(&ctype("text/plain; charset=windows-1252"))),
+            to_text(
+                Cow::Borrowed(b"plain"),
+                Some(&ctype("text/plain; charset=windows-1252"))
+            ),
             "plain"
         );
         assert!(!ascii_based("ISO-2022-JP") && !ascii_based("utf-7") && ascii_based("KOI8-R"));
