@@ -117,17 +117,24 @@ static HIDING_STYLES: LazyLock<AhoCorasick> = LazyLock::new(|| {
     .expect("literal patterns build")
 });
 
-/// Words every hiding style has, in any case: a tag without one needs no closer look.
-static HIDING_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["none", "hidden", "size", "fff", "white"])
-        .expect("literal patterns build")
-});
+/// Whether a tag has a word every hiding style has (`none`, `hidden`, `size`, `fff`,
+/// `white`, any case): a tag without one needs no closer look. A plain loop: tags are
+/// short, and an automaton's start-up cost per tag was more than the whole check.
+fn has_hiding_word(tag: &[u8]) -> bool {
+    const WORDS: [&[u8]; 5] = [b"none", b"hidden", b"size", b"fff", b"white"];
+    (0..tag.len()).any(|i| {
+        let rest = &tag[i..];
+        // `| 0x20` lower-cases a letter: most bytes start none of the words.
+        matches!(rest[0] | 0x20, b'n' | b'h' | b's' | b'f' | b'w')
+            && WORDS
+                .iter()
+                .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+    })
+}
 
 /// Whether a start tag's style makes its text invisible.
 fn hides(tag: &[u8]) -> bool {
-    if !HIDING_WORDS.is_match(tag) {
+    if !has_hiding_word(tag) {
         return false;
     }
     let mut style = Vec::with_capacity(tag.len());
@@ -328,6 +335,16 @@ mod tests {
         assert!(rules(&d).contains(&"spam.gtube"));
         d.texts[0].text = GTUBE[..40].to_string();
         assert!(!rules(&d).contains(&"spam.gtube"));
+    }
+
+    #[test]
+    fn hiding_words_are_found_in_any_case() {
+        assert!(has_hiding_word(b"<div style=\"DISPLAY: NONE\""));
+        assert!(has_hiding_word(b"<p style='font-Size:0'"));
+        assert!(has_hiding_word(b"<span style=\"color:#FFF;\""));
+        assert!(has_hiding_word(b"<td style=\"color:White\""));
+        assert!(!has_hiding_word(b"<div style=\"display:block;color:#000\""));
+        assert!(!has_hiding_word(b"nonx hidde siz ff whit"));
     }
 
     #[test]
