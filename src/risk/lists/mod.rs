@@ -165,6 +165,13 @@ impl Lists {
         url_hosts: &[&str],
         out: &mut Vec<Evidence>,
     ) {
+        // Nothing to look names up in (no list, or only signatures and URL lists):
+        // normalising every sender and link host would be work for nothing.
+        let names_listed =
+            !self.addresses.is_empty() || !self.domains.is_empty() || self.lists_networks();
+        if !names_listed {
+            return;
+        }
         let mut seen = HashSet::new();
         for sender in senders {
             let key = entries::address(sender).unwrap_or_else(|| sender.trim().to_lowercase());
