@@ -216,6 +216,11 @@ impl Rescanner {
         m: &MessageFacts,
         out: &mut Vec<Evidence>,
     ) {
+        // Nothing to look names up in (no list, or only signatures and URL lists):
+        // normalising every sender and link host would be work for nothing.
+        if !self.lists.names_listed() {
+            return;
+        }
         let mut senders: Vec<&str> = decoded.senders.iter().map(|(_, a)| a.as_str()).collect();
         senders.extend(m.envelope_sender);
         senders.sort_unstable();

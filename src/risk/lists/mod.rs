@@ -155,6 +155,12 @@ impl Lists {
         self.networks.len() > 0
     }
 
+    /// Whether any list names a sender, domain or network: otherwise reputation
+    /// lookups find nothing, and the rescan skips gathering what they would look up.
+    pub fn names_listed(&self) -> bool {
+        !self.addresses.is_empty() || !self.domains.is_empty() || self.lists_networks()
+    }
+
     /// Bad reputation evidence for the sender addresses, the origin IP and the URL
     /// hosts; each hit names the list file and line it came from. A value given twice
     /// (From and Return-Path alike) is reported once.
@@ -165,13 +171,6 @@ impl Lists {
         url_hosts: &[&str],
         out: &mut Vec<Evidence>,
     ) {
-        // Nothing to look names up in (no list, or only signatures and URL lists):
-        // normalising every sender and link host would be work for nothing.
-        let names_listed =
-            !self.addresses.is_empty() || !self.domains.is_empty() || self.lists_networks();
-        if !names_listed {
-            return;
-        }
         let mut seen = HashSet::new();
         for sender in senders {
             let key = entries::address(sender).unwrap_or_else(|| sender.trim().to_lowercase());
