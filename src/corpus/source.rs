@@ -18,6 +18,8 @@ pub enum SourceData {
     /// A one-message file, read by the worker that processes it (files are read in
     /// parallel: per-file cost dominates Maildir scans).
     File,
+    /// Unmapped once its messages were processed (see [`LoadedSource::release`]).
+    Released,
 }
 
 /// A source ready for processing.
@@ -71,6 +73,16 @@ impl LoadedSource {
     }
 
     /// The mapped bytes of an mbox source (empty for files and empty mboxes).
+    /// Unmaps the file once its messages are processed; what was learnt while loading
+    /// (ranges, counts, warnings) stays. Tearing down the page tables of a large
+    /// mapping takes tens of milliseconds per GB, so the pipeline does it beside the
+    /// final flush of the tables instead of after everything else.
+    pub fn release(&mut self) {
+        if let SourceData::Mapped(_) = self.data {
+            self.data = SourceData::Released;
+        }
+    }
+
     pub fn mapped(&self) -> &[u8] {
         match &self.data {
             SourceData::Mapped(map) => map,

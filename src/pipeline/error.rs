@@ -7,6 +7,4 @@ pub enum PipelineError {
     Corpus(#[from] crate::corpus::CorpusError),
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
-    #[error("the table writer thread stopped unexpectedly")]
-    WriterLost,
 }

@@ -4,19 +4,21 @@
 //! 1. discover mailboxes (`corpus`);
 //! 2. load sources in parallel (map mboxes and split them; stat message files);
 //! 3. with `--limit`, probe every message's date and keep the newest N per mailbox;
-//! 4. process messages in order-preserving chunks on the rayon pool (read, hash,
-//!    parse, and in a search decode and match), each chunk becoming owned Arrow batches
-//!    (messages, and for a search matches and actions) sent over a bounded channel to a
-//!    single writer thread.
+//! 4. process messages in groups on the rayon pool (read, hash, parse, and in a search
+//!    decode and match, in a rescan assess), results taken back in input order by one
+//!    coordinating task on the pool that turns every 2048 rows into owned Arrow batches
+//!    (messages, and the search's or rescan's tables) and appends them to the tables
+//!    (see `ordered`).
 //!
 //! [`prepare`] does steps 1–3 (so the CLI can show the plan before anything is
 //! written); [`Prepared::run`] does step 4 and writes every table.
 //!
-//! Chunks bound memory; the order of rows depends only on the input, never on the
-//! thread count.
+//! A window of groups bounds memory; the order of rows depends only on the input,
+//! never on the thread count.
 
 mod contacts;
 mod error;
+mod ordered;
 mod progress;
 mod rescan_output;
 mod search_output;
@@ -24,7 +26,6 @@ mod tables;
 mod work;
 
 use std::path::PathBuf;
-use std::sync::mpsc::sync_channel;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -44,13 +45,13 @@ use rescan_output::RescanTally;
 use search_output::SearchTally;
 use tables::{ChunkTables, TaskKind, Writers};
 
-/// Messages per batch: large enough to keep both cores busy between barriers, small
-/// enough that a batch of rows stays a few MB.
+/// Messages per batch of rows sent to the writer: a batch stays a few MB.
 const CHUNK_MESSAGES: usize = 2048;
 /// Messages per parallel task: hashed together, four SHA-256 streams at a time.
 const HASH_GROUP: usize = 64;
-/// Batches in flight between the workers and the writer.
-const CHANNEL_BATCHES: usize = 2;
+/// Tasks queued or running at once: enough that no core waits for the slowest task
+/// (two batches' worth), few enough that the rows held back stay bounded.
+const GROUPS_IN_FLIGHT: usize = 2 * CHUNK_MESSAGES / HASH_GROUP;
 
 /// What to scan and where to write (built by the CLI; no clap types here).
 #[derive(Debug, Clone)]
@@ -410,7 +411,7 @@ fn select_newest(work: &mut [MailboxWork], limit: usize, progress: &dyn Progress
 /// task's findings to its tables (see `tables`).
 fn write_messages(
     run_dir: &RunDir,
-    work: &[MailboxWork],
+    work: &mut [MailboxWork],
     task: Task,
     progress: &dyn Progress,
 ) -> Result<Written, PipelineError> {
@@ -420,69 +421,67 @@ fn write_messages(
         .flat_map(|(m, w)| (0..w.selected.len()).map(move |i| (m, i)))
         .collect();
     progress.start("scanning messages", items.len() as u64);
+    let shared: &[MailboxWork] = work;
     let mut writers = Writers::create(run_dir, task.kind())?;
     let run_id = run_dir.run_id.clone();
     let check = task.check();
-    // `None` ends the tables: a channel closed without it (a worker panicked) leaves the
-    // `.partial` files unrenamed instead of passing truncated tables off as complete.
-    let (tx, rx) = sync_channel::<Option<ChunkTables>>(CHANNEL_BATCHES);
     let mut read_errors: Vec<Vec<String>> = vec![Vec::new(); work.len()];
     let (mut bytes, mut failures) = (0u64, 0usize);
     let mut tally = Tally::new(task);
-    let written = std::thread::scope(|scope| -> Result<usize, PipelineError> {
-        let writer_thread = scope.spawn(move || -> Result<usize, PipelineError> {
-            for tables in rx {
-                match tables {
-                    Some(tables) => writers.write(&tables)?,
-                    None => return writers.finish(),
-                }
-            }
-            Err(PipelineError::WriterLost)
-        });
-        // Chunk k's batches are built and sent while chunk k+1 is processed, so no
-        // worker waits for the batch builder; the send order stays the chunk order.
-        let send = |done: Vec<Processed>| -> Result<bool, PipelineError> {
-            let tables = match task {
-                Task::Scan => ChunkTables(vec![audit::messages_batch(
-                    &run_id,
-                    &done.into_iter().map(|p| p.row).collect::<Vec<_>>(),
-                )?]),
-                Task::Search(job) => search_output::chunk_tables(&run_id, done, job)?,
-                Task::Rescan(_) => rescan_output::chunk_tables(&run_id, done)?,
-            };
-            Ok(tx.send(Some(tables)).is_ok())
+    // Rows are turned into batches and appended to the tables in order, by whichever
+    // pool thread runs the coordinator (see `ordered`): one writer, no thread beside
+    // the pool. A panic leaves the `.partial` files as they are, never renamed.
+    let mut write = |done: Vec<Processed>| -> Result<(), PipelineError> {
+        let tables = match task {
+            Task::Scan => ChunkTables(vec![audit::messages_batch(
+                &run_id,
+                &done.into_iter().map(|p| p.row).collect::<Vec<_>>(),
+            )?]),
+            Task::Search(job) => search_output::chunk_tables(&run_id, done, job)?,
+            Task::Rescan(_) => rescan_output::chunk_tables(&run_id, done)?,
         };
-        let mut pending: Option<Vec<Processed>> = None;
-        for chunk in items.chunks(CHUNK_MESSAGES) {
-            let (sent, done) = rayon::join(
-                || pending.take().map(send).transpose(),
-                || process_chunk(work, chunk, check, progress),
-            );
-            if sent? == Some(false) {
-                break;
-            }
+        writers.write(&tables)
+    };
+    let groups: Vec<&[(usize, usize)]> = items.chunks(HASH_GROUP).collect();
+    let mut chunk: Vec<Processed> = Vec::with_capacity(CHUNK_MESSAGES);
+    ordered::run_in_order(
+        &groups,
+        GROUPS_IN_FLIGHT,
+        |group| (*group, process_group_of(shared, group, check, progress)),
+        |(group, done)| {
             bytes += done.iter().map(|p| p.row.length as u64).sum::<u64>();
             failures += done.iter().filter(|p| p.row.parse_error.is_some()).count();
             // Only a message that could not be read has no hash: its mailbox is then
             // not read in full, which the mailbox table and the exit status must say.
-            for (&(m, _), p) in chunk.iter().zip(&done) {
+            for (&(m, _), p) in group.iter().zip(&done) {
                 if p.row.sha256.is_empty() {
                     read_errors[m].extend(p.row.parse_error.clone());
                 }
             }
             tally.count(&done);
-            pending = Some(done);
-        }
-        if let Some(done) = pending {
-            send(done)?;
-        }
-        // A writer that already failed reports its error through join.
-        let _ = tx.send(None);
-        drop(tx);
-        writer_thread
-            .join()
-            .map_err(|_| PipelineError::WriterLost)?
-    })?;
+            chunk.extend(done);
+            if chunk.len() >= CHUNK_MESSAGES {
+                write(std::mem::replace(
+                    &mut chunk,
+                    Vec::with_capacity(CHUNK_MESSAGES),
+                ))?;
+            }
+            Ok(true)
+        },
+    )?;
+    if !chunk.is_empty() {
+        write(chunk)?;
+    }
+    // Every message is read: the mappings go while the tables are flushed and synced.
+    let (written, ()) = rayon::join(
+        || writers.finish(),
+        || {
+            work.par_iter_mut()
+                .flat_map(|w| w.loaded.par_iter_mut().flatten())
+                .for_each(LoadedSource::release)
+        },
+    );
+    let written = written?;
     Ok(Written {
         messages: written,
         bytes,
@@ -503,40 +502,34 @@ struct Written {
     tally: Tally,
 }
 
-/// Processes one chunk of (mailbox, slot) items in parallel, rows in item order. Each
-/// task takes a group of messages so that their hashes are computed together.
-fn process_chunk(
+/// Processes one group of (mailbox, slot) items, rows in item order. The group's
+/// messages are hashed together.
+fn process_group_of(
     work: &[MailboxWork],
-    chunk: &[(usize, usize)],
+    group: &[(usize, usize)],
     check: Check,
     progress: &dyn Progress,
 ) -> Vec<Processed> {
-    let groups: Vec<Vec<Processed>> = chunk
-        .par_chunks(HASH_GROUP)
-        .map(|group| {
-            let jobs: Vec<Job> = group
-                .iter()
-                .map(|&(m, i)| {
-                    let w = &work[m];
-                    let slot = &w.selected[i];
-                    Job {
-                        mailbox: &w.mailbox,
-                        loaded: w.loaded[slot.source]
-                            .as_ref()
-                            .expect("slots only list loaded sources"),
-                        slot,
-                        ordinal: i as i64 + 1,
-                        contacts: &w.contacts,
-                        profile: w.profile.as_ref(),
-                    }
-                })
-                .collect();
-            let done = process_group(&jobs, check);
-            progress.advance(done.len() as u64);
-            done
+    let jobs: Vec<Job> = group
+        .iter()
+        .map(|&(m, i)| {
+            let w = &work[m];
+            let slot = &w.selected[i];
+            Job {
+                mailbox: &w.mailbox,
+                loaded: w.loaded[slot.source]
+                    .as_ref()
+                    .expect("slots only list loaded sources"),
+                slot,
+                ordinal: i as i64 + 1,
+                contacts: &w.contacts,
+                profile: w.profile.as_ref(),
+            }
         })
         .collect();
-    groups.into_iter().flatten().collect()
+    let done = process_group(&jobs, check);
+    progress.advance(done.len() as u64);
+    done
 }
 
 fn mailbox_row(w: &MailboxWork) -> MailboxRow {

@@ -1,6 +1,6 @@
 //! The output of a search run: each chunk's rows become owned batches for
-//! `messages.parquet`, `matches.parquet` and `actions.parquet` (written by the one writer
-//! thread), the counts per value are tallied in chunk order, and `indicators.parquet`
+//! `messages.parquet`, `matches.parquet` and `actions.parquet` (appended in order by the
+//! one writer), the counts per value are tallied in chunk order, and `indicators.parquet`
 //! is written at the end.
 
 use super::tables::{action_row, ChunkTables};
