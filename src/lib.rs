@@ -15,3 +15,6 @@ pub mod pipeline;
 pub mod report;
 pub mod risk;
 pub mod search;
+
+#[cfg(test)]
+mod corpora_for_tests;

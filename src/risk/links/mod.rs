@@ -10,6 +10,8 @@
 
 mod html;
 
+use std::borrow::Cow;
+
 pub use html::Anchor;
 use url::Url;
 
@@ -24,7 +26,8 @@ pub const MAX_HTML: usize = 512 * 1024;
 /// What the rules read of a message's links.
 #[derive(Debug, Default)]
 pub struct Links {
-    /// Web (`http`, `https`) links with a host, as written and parsed; sorted, once each.
+    /// Web (`http`, `https`) links with a host, as written, and their scheme and
+    /// authority parsed (see [`origin`]); sorted, once each.
     pub urls: Vec<(String, Url)>,
     /// Every `<a href>` of the HTML parts with the text it shows.
     pub anchors: Vec<Anchor>,
@@ -77,10 +80,20 @@ impl Links {
         found.truncate(MAX_LINKS);
         found.sort_unstable();
         found.dedup();
+        // Sorted links of one host are neighbours: each origin is parsed once.
+        let mut last: Option<(String, Option<Url>)> = None;
         out.urls = found
             .into_iter()
             .filter_map(|u| {
-                let url = Url::parse(&u).ok()?;
+                let cut = origin(&u);
+                let url = match &last {
+                    Some((c, url)) if *c == *cut => url.clone(),
+                    _ => {
+                        let url = Url::parse(&cut).ok();
+                        last = Some((cut.into_owned(), url.clone()));
+                        url
+                    }
+                }?;
                 url.host()?;
                 matches!(url.scheme(), "http" | "https").then_some((u, url))
             })
@@ -97,3 +110,39 @@ impl Links {
         hosts
     }
 }
+
+/// The start of a link up to the end of its authority (scheme, user, host, port), which
+/// parses to the scheme and host the whole link would: the rules read only those.
+/// Path, query and fragment never make the WHATWG parser fail, and dropping them lets
+/// the links of one host share a single parse (host parsing, with IDNA, is the cost).
+///
+/// The cut is where a special URL's authority ends: after the scheme's `:` and any
+/// slashes or backslashes (which the parser skips), at the first `/`, `\`, `?` or `#`.
+/// A link with another scheme gets the same cut; it is not a web link either way.
+fn origin(link: &str) -> Cow<'_, str> {
+    // The parser drops tabs and newlines anywhere, so they must not decide the cut.
+    if link.contains(['\t', '\n', '\r']) {
+        let clean: String = link
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        return Cow::Owned(origin(&clean).into_owned());
+    }
+    let bytes = link.as_bytes();
+    let Some(colon) = memchr::memchr(b':', bytes) else {
+        return Cow::Borrowed(link);
+    };
+    let start = bytes[colon + 1..]
+        .iter()
+        .position(|&b| b != b'/' && b != b'\\')
+        .map_or(bytes.len(), |i| colon + 1 + i);
+    // ASCII delimiters: never inside a multi-byte character, so a char boundary.
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+        .map_or(bytes.len(), |i| start + i);
+    Cow::Borrowed(&link[..end])
+}
+
+#[cfg(test)]
+mod tests;

@@ -127,12 +127,7 @@ fn real_messages_read_by_hand() {
 /// per `;` statement).
 #[test]
 fn phishing_pot_counts_match_an_independent_reading() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/phishing-pot/email");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
+    let files = crate::corpora_for_tests::corpus_files("phishing-pot/email");
     let mut messages = 0;
     let (mut spf_fail, mut dmarc_fail, mut compauth_fail, mut forged) = (0, 0, 0, 0);
     for path in &files {
