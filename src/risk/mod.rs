@@ -26,6 +26,7 @@ mod category;
 pub mod contacts;
 pub mod content;
 mod evidence;
+mod memo;
 mod rescan;
 mod verdict;
 

@@ -16,7 +16,9 @@ use super::lists::{self, Lists};
 use super::policy::Policy;
 use super::unwanted::Filing;
 use super::verdict::{decide, Parties, Verdict};
-use super::{auth, bulk, files, impersonation, phishing, spam, unwanted, Evidence, RiskError};
+use super::{
+    auth, bulk, files, impersonation, memo, phishing, spam, unwanted, Evidence, RiskError,
+};
 use crate::message::decoded::{self, Decoded, Want};
 use crate::message::zip::ZipCaps;
 
@@ -69,6 +71,13 @@ pub struct Assessment {
 
 /// Header fields some detector reads (the others are not decoded).
 fn wanted_header(name: &str) -> bool {
+    thread_local! {
+        static WANTED: memo::Memory<bool> = Default::default();
+    }
+    memo::recall(&WANTED, name, asked_by_a_rule)
+}
+
+fn asked_by_a_rule(name: &str) -> bool {
     auth::wants(name)
         || bulk::wants(name)
         || name.eq_ignore_ascii_case("received")

@@ -3,6 +3,7 @@
 //! real domains, look-alikes of those domains (homoglyph skeleton, edit distance, the
 //! brand's name inside someone else's domain) and URL shorteners.
 
+use crate::risk::memo;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -589,6 +590,14 @@ pub(super) enum Lookalike {
 
 /// The brand `host` (lower case, punycode decoded or not) imitates without being its.
 pub(super) fn lookalike(host: &str) -> Option<(&'static Brand, Lookalike)> {
+    thread_local! {
+        static LOOKALIKES: memo::Memory<Option<(&'static Brand, Lookalike)>> =
+            Default::default();
+    }
+    memo::recall(&LOOKALIKES, host, imitated)
+}
+
+fn imitated(host: &str) -> Option<(&'static Brand, Lookalike)> {
     let host = host.trim_end_matches('.');
     if host.parse::<std::net::IpAddr>().is_ok() || brand_of_host(host).is_some() {
         return None;
