@@ -71,9 +71,12 @@ fn hidden_text(d: &Decoded, out: &mut Vec<Signal>) {
             };
             at = close + 1;
             let tag = &html[open..close];
-            // Most tags have no style or colour at all: skip them without copying.
-            let styled = STYLE.find(tag).is_some() || COLOR.find(tag).is_some();
-            if tag.len() < 8 || !styled || !hides(tag) {
+            // Most tags are short (`<br`, `</td`) or have no style or colour at all:
+            // skip them without searching or copying.
+            if tag.len() < 8
+                || !(STYLE.find(tag).is_some() || COLOR.find(tag).is_some())
+                || !hides(tag)
+            {
                 continue;
             }
             let end = memchr::memchr(b'<', &html[at..]).map_or(html.len(), |i| at + i);
@@ -203,10 +206,13 @@ fn url_ip(d: &Decoded, out: &mut Vec<Signal>) {
         );
     for body in bodies {
         for at in memchr::memmem::find_iter(body.as_bytes(), b"://").take(256) {
-            let host: String = body[at + 3..]
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
+            let rest = &body[at + 3..];
+            let len = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || *b == b'.')
+                .count();
+            // ASCII digits and dots: `len` bytes are whole chars.
+            let host = &rest[..len];
             if host.parse::<std::net::Ipv4Addr>().is_ok() {
                 out.push(Signal {
                     rule: "spam.url_ip",
