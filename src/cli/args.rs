@@ -130,7 +130,7 @@ pub struct CorpusArgs {
     #[arg(long, value_name = "DIR", default_value = "mailsweep-audit")]
     pub out: PathBuf,
 
-    /// Worker threads (default: one per core).
+    /// Threads to use, writing the tables included (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

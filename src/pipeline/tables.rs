@@ -1,6 +1,6 @@
-//! The tables a run streams, whatever the command: each processed chunk becomes one
-//! owned batch per table ([`ChunkTables`]), and one writer thread appends them
-//! ([`Writers`]). `messages` is always first; a search adds matches and actions, a
+//! The tables a run streams, whatever the command: every 2048 processed messages become
+//! one owned batch per table ([`ChunkTables`]), and one writer, the pipeline's
+//! coordinating task, appends them in order ([`Writers`]). `messages` is always first; a search adds matches and actions, a
 //! rescan risks, xray and actions.
 
 use arrow_array::RecordBatch;
@@ -38,7 +38,7 @@ pub enum TaskKind {
 /// One chunk's batches, one per streamed table, in writer order.
 pub struct ChunkTables(pub Vec<RecordBatch>);
 
-/// The streaming table writers of a run (owned by the writer thread).
+/// The streaming table writers of a run (owned by the coordinating task).
 pub struct Writers(Vec<TableWriter>);
 
 impl Writers {
