@@ -466,7 +466,7 @@ fn write_messages(
                     Vec::with_capacity(CHUNK_MESSAGES),
                 ))?;
             }
-            Ok(true)
+            Ok(())
         },
     )?;
     if !chunk.is_empty() {

@@ -26,14 +26,14 @@ const WAIT: Duration = Duration::from_millis(1);
 type Report<R> = (usize, std::thread::Result<R>);
 
 /// Runs `work` on every input on the rayon pool, at most `window` at a time, and calls
-/// `take` with the results in input order, on a pool thread. `take` returning
-/// `Ok(false)` or an error stops the run: nothing more is started, and the error is
-/// returned. A panic in `work` is raised again in the caller.
+/// `take` with the results in input order, on a pool thread. An error from `take` stops
+/// the run: nothing more is started, and the error is returned. A panic in `work` is
+/// raised again in the caller.
 pub fn run_in_order<T, R>(
     inputs: &[T],
     window: usize,
     work: impl Fn(&T) -> R + Sync,
-    mut take: impl FnMut(R) -> Result<bool, PipelineError> + Send,
+    mut take: impl FnMut(R) -> Result<(), PipelineError> + Send,
 ) -> Result<(), PipelineError>
 where
     T: Sync,
@@ -68,9 +68,7 @@ where
                     Err(payload) => panic::resume_unwind(payload),
                 }
             };
-            if !take(result)? {
-                break;
-            }
+            take(result)?;
         }
         Ok(())
     })
@@ -116,7 +114,7 @@ mod tests {
             },
             |r| {
                 seen.push(r);
-                Ok(true)
+                Ok(())
             },
         )
         .unwrap();
@@ -141,7 +139,7 @@ mod tests {
             },
             |_| {
                 taken.fetch_add(1, Ordering::SeqCst);
-                Ok(true)
+                Ok(())
             },
         )
         .unwrap();
@@ -171,7 +169,7 @@ mod tests {
                 if r == 10 {
                     Err(stop())
                 } else {
-                    Ok(true)
+                    Ok(())
                 }
             },
         );
@@ -190,7 +188,7 @@ mod tests {
                     assert!(i != 20, "item 20 is bad");
                     i
                 },
-                |_| Ok(true),
+                |_| Ok(()),
             )
         }));
         let payload = caught.expect_err("the panic is raised again");

@@ -1,7 +1,8 @@
 //! Per-thread memory of pure functions of short strings that the rules ask again and
 //! again: header field names (is this field read by any rule?) and link hosts (does
 //! this host imitate a brand?). The same few hundred names and hosts come back in
-//! message after message, and answering afresh cost thousands of instructions each.
+//! message after message, and answering afresh cost hundreds or thousands of
+//! instructions each.
 //!
 //! Only a cache: the answer is the function's, whatever was asked before. Each thread's
 //! memory is capped, so hostile mail with endless distinct names cannot grow it; past
