@@ -72,7 +72,6 @@ impl LoadedSource {
         Ok(loaded)
     }
 
-    /// The mapped bytes of an mbox source (empty for files and empty mboxes).
     /// Unmaps the file once its messages are processed; what was learnt while loading
     /// (ranges, counts, warnings) stays. Tearing down the page tables of a large
     /// mapping takes tens of milliseconds per GB, so the pipeline does it beside the
@@ -83,6 +82,8 @@ impl LoadedSource {
         }
     }
 
+    /// The mapped bytes of an mbox source (empty for files, empty mboxes and released
+    /// sources).
     pub fn mapped(&self) -> &[u8] {
         match &self.data {
             SourceData::Mapped(map) => map,

@@ -3,9 +3,10 @@
 //! real domains, look-alikes of those domains (homoglyph skeleton, edit distance, the
 //! brand's name inside someone else's domain) and URL shorteners.
 
-use crate::risk::memo;
 use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use crate::risk::memo;
 
 /// A commonly phished brand: the words that name it (as written in a display name or
 /// subject) and the registrable domains that are really its own.
