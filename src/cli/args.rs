@@ -281,8 +281,9 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value = "all")]
     pub split: SplitArg,
 
-    /// Features kept (tokens with the highest information gain).
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    /// Features kept (tokens with the highest information gain; the corpora's train
+    /// split has ~27,000 tokens in ≥ 4 messages, so the default keeps them all).
+    #[arg(long, value_name = "N", default_value_t = 30_000)]
     pub features: usize,
 
     /// Passes of gradient descent over the messages.
@@ -293,8 +294,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "X", default_value_t = 1e-6)]
     pub l2: f64,
 
-    /// Instead of writing a model: train on two thirds of the messages (by the hash's
-    /// second byte) and print ham flagged and class caught per threshold on the rest.
+    /// Instead of writing a model: 3-fold cross-validation (folds by the hash's second
+    /// byte), printing ham flagged and class caught per threshold over every fold.
     #[arg(long)]
     pub validate: bool,
 

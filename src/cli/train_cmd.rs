@@ -13,6 +13,7 @@ use super::args::{SplitArg, TrainArgs};
 use super::CliError;
 use crate::corpus::mbox;
 use crate::risk::learn::{self, train, Class, LearnError};
+use crate::risk::spam::RuleSignals;
 use crate::risk::RiskError;
 
 /// Files in corpus folders that are not messages.
@@ -23,9 +24,9 @@ const NOT_MAIL: [&str; 4] = [
     "README.txt",
 ];
 
-/// A labelled message: its class, its hash's second byte (the `--validate` holdout)
-/// and its tokens.
-type Example = (Class, u8, Vec<String>);
+/// A labelled message: its class, its hash's second byte (its `--validate` fold),
+/// its tokens and its spam rule signals (to validate the score the rescan computes).
+type Example = (Class, u8, Vec<String>, RuleSignals);
 
 pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
     let mut sources: Vec<(Class, PathBuf)> = Vec::new();
@@ -65,9 +66,10 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
                 .map(|(stored, is_mbox)| {
                     let view = mbox::parsed_view(stored, is_mbox);
                     let decoded = learn::decode(&view.unquoted());
-                    // The hash's second byte picks the --validate holdout.
-                    let holdout = Sha256::digest(stored)[1];
-                    (*class, holdout, learn::message_tokens(&decoded))
+                    // The hash's second byte picks the --validate fold.
+                    let fold_byte = Sha256::digest(stored)[1];
+                    let tokens = learn::message_tokens(&decoded);
+                    (*class, fold_byte, tokens, RuleSignals::of(&decoded))
                 })
                 .collect())
         })
@@ -85,7 +87,7 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
     if args.validate {
         return validate(&all, &settings);
     }
-    let examples: Vec<(Class, Vec<String>)> = all.into_iter().map(|(c, _, t)| (c, t)).collect();
+    let examples: Vec<(Class, Vec<String>)> = all.into_iter().map(|(c, _, t, _)| (c, t)).collect();
     let mut counts = [0usize; 3];
     for (c, _) in &examples {
         counts[*c as usize] += 1;
@@ -112,73 +114,66 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Trains on the messages whose hash's second byte is ≥ 0x55 and reports, on the rest,
-/// how much ham and how much of the class each threshold on the spam and phishing
-/// probabilities would flag: how the shipped thresholds are chosen without the test split.
-fn validate(
-    all: &[(Class, u8, Vec<String>)],
-    settings: &train::Settings,
-) -> Result<ExitCode, CliError> {
-    let fit: Vec<(Class, Vec<String>)> = all
-        .iter()
-        .filter(|(_, h, _)| *h >= 0x55)
-        .map(|(c, _, t)| (*c, t.clone()))
-        .collect();
-    let model = train::train(&fit, settings).map_err(RiskError::from)?;
-    let held: Vec<(Class, [f32; 3])> = all
-        .iter()
-        .filter(|(_, h, _)| *h < 0x55)
-        .map(|(c, _, toks)| (*c, model.probabilities(&model.ids(toks)).0))
-        .collect();
-    println!("fit on {} messages, validated on {}", fit.len(), held.len());
+/// Folds of the cross-validation: a message's fold is its hash's second byte mod this.
+const FOLDS: u8 = 3;
+
+/// Cross-validates on the train split: for each of [`FOLDS`] folds (by the hash's second
+/// byte) trains on the others and scores the fold's messages. Reports, over every
+/// message scored so, how much ham and how much of the class each threshold on the spam
+/// and phishing probabilities, and on the spam score (the rescan's: not-ham probability
+/// plus the rule signals), would flag: how the shipped thresholds are chosen without the
+/// test split.
+fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, CliError> {
+    let mut held: Vec<(Class, [f32; 3], f32)> = Vec::with_capacity(all.len());
+    for fold in 0..FOLDS {
+        let fit: Vec<(Class, Vec<String>)> = all
+            .iter()
+            .filter(|(_, h, _, _)| h % FOLDS != fold)
+            .map(|(c, _, t, _)| (*c, t.clone()))
+            .collect();
+        let model = train::train(&fit, settings).map_err(RiskError::from)?;
+        held.extend(all.iter().filter(|(_, h, _, _)| h % FOLDS == fold).map(
+            |(c, _, toks, rules)| {
+                let p = model.probabilities(&model.ids(toks)).0;
+                (*c, p, rules.score(1.0 - p[0]))
+            },
+        ));
+    }
+    println!(
+        "{FOLDS}-fold cross-validation on {} messages (each scored by a model that did not see it)",
+        held.len()
+    );
+    let steps = [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99];
     for class in [Class::Spam, Class::Phishing] {
-        let k = class as usize;
-        let ham = held.iter().filter(|(c, _)| *c == Class::Ham).count().max(1);
-        let pos = held.iter().filter(|(c, _)| *c == class).count().max(1);
-        println!(
-            "{} probability ≥ t: ham flagged, {} caught",
-            class.as_str(),
-            class.as_str()
-        );
-        for t in [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99] {
-            let fp = held
-                .iter()
-                .filter(|(c, p)| *c == Class::Ham && p[k] >= t)
-                .count();
-            let tp = held
-                .iter()
-                .filter(|(c, p)| *c == class && p[k] >= t)
-                .count();
-            println!(
-                "  t {t:.2}: ham {:.2}% ({fp}), caught {:.2}% ({tp})",
-                100.0 * fp as f64 / ham as f64,
-                100.0 * tp as f64 / pos as f64
-            );
-        }
+        let name = class.as_str();
+        println!("{name} probability ≥ t: ham flagged, {name} caught");
+        thresholds(&held, class, &steps, |(_, p, _)| p[class as usize]);
     }
     println!("not-ham probability (1 - ham) ≥ t: ham flagged, spam caught");
-    for t in [0.5f32, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99] {
-        let ham = held.iter().filter(|(c, _)| *c == Class::Ham).count().max(1);
-        let pos = held
-            .iter()
-            .filter(|(c, _)| *c == Class::Spam)
-            .count()
-            .max(1);
-        let fp = held
-            .iter()
-            .filter(|(c, p)| *c == Class::Ham && 1.0 - p[0] >= t)
-            .count();
-        let tp = held
-            .iter()
-            .filter(|(c, p)| *c == Class::Spam && 1.0 - p[0] >= t)
-            .count();
+    thresholds(&held, Class::Spam, &steps, |(_, p, _)| 1.0 - p[0]);
+    println!("spam score (the rescan's: not-ham and rule signals) ≥ t: ham flagged, spam caught");
+    thresholds(&held, Class::Spam, &steps, |(_, _, score)| *score);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per threshold: how much of the held-out ham and of `class` scores ≥ it.
+fn thresholds<T>(
+    held: &[(Class, T, f32)],
+    class: Class,
+    steps: &[f32],
+    score: impl Fn(&(Class, T, f32)) -> f32,
+) {
+    let count = |c: Class| held.iter().filter(|h| h.0 == c).count().max(1);
+    let (ham, pos) = (count(Class::Ham), count(class));
+    for &t in steps {
+        let at = |c: Class| held.iter().filter(|h| h.0 == c && score(h) >= t).count();
+        let (fp, tp) = (at(Class::Ham), at(class));
         println!(
             "  t {t:.2}: ham {:.2}% ({fp}), caught {:.2}% ({tp})",
             100.0 * fp as f64 / ham as f64,
             100.0 * tp as f64 / pos as f64
         );
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn io(path: &Path, source: std::io::Error) -> CliError {

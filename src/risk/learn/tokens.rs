@@ -2,7 +2,8 @@
 //! Words of the decoded subject (`s:` prefix), the body a reader sees (no prefix: the
 //! HTML bodies as text, or the text bodies when no HTML body has text), the hosts and
 //! domains of the message's web links (`u:`, from the [`Links`] the rescan reads once
-//! for every rule), attachment extensions (`a:`) and a few structural features (`f:`).
+//! for every rule), attachment extensions (`a:`), a few structural features (`f:`) and
+//! what a few header fields say ([`header_tokens`], `h:`).
 //! Email addresses in text become one `@addr` token: the corpora anonymise recipients
 //! differently (`phishing@pot`, `username@domain.com`), and an address says little
 //! about spam that generalises.
@@ -14,7 +15,8 @@ use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 
-use crate::message::decoded::{Decoded, TextField};
+use super::header_tokens;
+use crate::message::decoded::{Decoded, SenderField, TextField};
 use crate::risk::links::Links;
 
 static IMG: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<img"));
@@ -108,6 +110,16 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
             None => {}
         }
     }
+    let reply_to = decoded
+        .senders
+        .iter()
+        .find(|(f, _)| *f == SenderField::ReplyTo)
+        .map(|(_, a)| a.as_str());
+    let headers = decoded
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()));
+    header_tokens::header_tokens(headers, from, reply_to, &mut buf, sink);
     if let Some((_, domain)) = from.and_then(|f| f.rsplit_once('@')) {
         if let Some((_, tld)) = domain.rsplit_once('.') {
             emit(&mut buf, "f:from_tld:", &tld.to_ascii_lowercase(), sink);
