@@ -212,10 +212,7 @@ mod tests {
         let b = train(&toy(), &s).unwrap();
         assert_eq!(a.to_bytes(), b.to_bytes());
         let ids = |toks: &[&str]| {
-            let mut v: Vec<u32> = toks
-                .iter()
-                .filter_map(|t| a.index.get(*t).copied())
-                .collect();
+            let mut v: Vec<u32> = toks.iter().filter_map(|t| a.id(t)).collect();
             v.sort_unstable();
             v
         };
@@ -235,7 +232,7 @@ mod tests {
             ..Settings::default()
         };
         let m = train(&toy(), &s).unwrap();
-        assert!(!m.index.contains_key("f0"), "filler kept");
+        assert!(m.id("f0").is_none(), "filler kept");
     }
 
     #[test]
