@@ -176,6 +176,26 @@ pub fn parser() -> MessageParser {
 }
 
 impl Decoded {
+    /// Whether a mail program shows this message's HTML body: one HTML body has text
+    /// (more than 20 bytes of it). Its plain alternative then says the same again, or,
+    /// from a spammer, something innocent for filters.
+    pub fn shows_html(&self) -> bool {
+        self.texts
+            .iter()
+            .any(|t| t.field == TextField::BodyHtml && t.text.trim().len() > 20)
+    }
+
+    /// The body texts a reader sees: the HTML bodies as text when [`Self::shows_html`],
+    /// else the text bodies.
+    pub fn seen_bodies(&self) -> impl Iterator<Item = &Text> {
+        let field = if self.shows_html() {
+            TextField::BodyHtml
+        } else {
+            TextField::BodyText
+        };
+        self.texts.iter().filter(move |t| t.field == field)
+    }
+
     /// Decodes what `want` asks of a message (its parsed view: mbox quoting already
     /// undone). Header fields are read with the inventory's header scan; texts, names
     /// and HTML by walking the MIME tree and decoding only those parts (`text_walk`);

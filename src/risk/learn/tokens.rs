@@ -37,11 +37,7 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
         .texts
         .iter()
         .any(|t| t.field == TextField::BodyText && t.text.trim().len() > 20);
-    // What a reader sees: mail programs show the HTML alternative when there is one.
-    let shows_html = decoded
-        .texts
-        .iter()
-        .any(|t| t.field == TextField::BodyHtml && t.text.trim().len() > 20);
+    let shows_html = decoded.shows_html();
     for t in &decoded.texts {
         match t.field {
             TextField::Subject => {
@@ -250,13 +246,19 @@ fn ascii_words(chunk: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut
             continue;
         }
         let start = at;
-        let mut digits = true;
+        let (mut digits, mut upper) = (true, false);
         while at < bytes.len() && word_byte(bytes[at]) {
             digits &= bytes[at].is_ascii_digit();
+            upper |= bytes[at].is_ascii_uppercase();
             at += 1;
         }
         let n = at - start;
         if n < 2 {
+            continue;
+        }
+        // Most body words are short and lower-case already: no copy.
+        if prefix.is_empty() && !upper && (!digits || n <= 4) && n <= MAX_WORD {
+            sink(&chunk[start..at]);
             continue;
         }
         buf.clear();

@@ -29,7 +29,6 @@ use super::content::Content;
 use super::links::Anchor;
 use super::lists::Lists;
 use super::{Category, Evidence};
-use crate::message::decoded::TextField;
 use crate::search::links;
 
 /// Combined score from which a message is Phishing.
@@ -85,14 +84,12 @@ pub fn check(content: &Content, lists: &Lists, out: &mut Vec<Evidence>) {
     form_signal(&links.forms, links.password, from_reg, &mut signals);
     brand_signal(content, from_host.as_deref(), &mut signals);
     if !parsed.is_empty() || !links.forms.is_empty() {
-        let texts = content.subject.into_iter().chain(
-            content
-                .decoded
-                .texts
-                .iter()
-                .filter(|t| matches!(t.field, TextField::BodyText | TextField::BodyHtml))
-                .map(|t| t.text.as_str()),
-        );
+        // What a reader sees (as the classifier reads it): a phrase in an alternative
+        // nobody is shown lures nobody.
+        let texts = content
+            .subject
+            .into_iter()
+            .chain(content.decoded.seen_bodies().map(|t| t.text.as_str()));
         let (urgency, lures) = text::phrases(texts, 4);
         let quoted = |phrases: &[&str]| {
             phrases

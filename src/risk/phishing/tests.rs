@@ -1,6 +1,6 @@
 //! The phishing signals' tests: each signal with fixtures that fire and near misses.
 use super::*;
-use crate::message::decoded::{Decoded, Html, Text};
+use crate::message::decoded::{Decoded, Html, Text, TextField};
 use crate::risk::contacts::Contacts;
 use crate::risk::links::Links;
 
@@ -239,6 +239,43 @@ fn urgency_needs_links() {
         "{}",
         e[0].detail
     );
+}
+
+/// Urgency read in what a reader sees: the HTML body when it has text, so a phrase
+/// only in the plain alternative nobody is shown does not count; without HTML text,
+/// the plain body is what is shown.
+#[test]
+fn urgency_is_read_in_the_body_a_reader_sees() {
+    let text = |field, text: &str| Text {
+        field,
+        path: "1".into(),
+        text: text.into(),
+    };
+    let check_with = |plain: &str, html: &str| {
+        let mut decoded = Decoded::default();
+        decoded.texts.push(text(TextField::BodyText, plain));
+        decoded.texts.push(text(TextField::BodyHtml, html));
+        let links = Links::read(&decoded);
+        let contacts = Contacts::default();
+        let content = Content {
+            decoded: &decoded,
+            links: &links,
+            from: Some("statements@bank.example"),
+            from_name: None,
+            subject: Some("Your statement"),
+            owner: None,
+            contacts: &contacts,
+            filing: Default::default(),
+        };
+        let mut out = Vec::new();
+        check(&content, &Lists::empty(), &mut out);
+        rules(&out)
+    };
+    let urgent = "Please verify your account within 24 hours: https://bank.example.evil.example/";
+    let calm = "Your monthly statement is ready: https://bank.example.evil.example/";
+    assert_eq!(check_with(calm, urgent), ["phish.urgency_with_links"]);
+    assert!(check_with(urgent, calm).is_empty());
+    assert_eq!(check_with(urgent, ""), ["phish.urgency_with_links"]);
 }
 
 #[test]
