@@ -117,9 +117,10 @@ fn combine(not_ham: f32, signals: &[rules::Signal]) -> f32 {
     1.0 / (1.0 + (-((p / (1.0 - p)).ln() + boost)).exp())
 }
 
-/// The rule signals of a decoded message, kept to score it later with [`score`]: what
-/// `train --validate` holds beside each message's tokens to choose the thresholds on
-/// the spam score the rescan computes, not on the classifier's alone.
+/// The rule signals of a decoded message, kept to score it later
+/// ([`RuleSignals::score`]): what `train --validate` holds beside each message's tokens
+/// to choose the thresholds on the spam score the rescan computes, not on the
+/// classifier's alone.
 pub struct RuleSignals(Vec<rules::Signal>);
 
 impl RuleSignals {
