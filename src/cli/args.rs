@@ -281,9 +281,8 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value = "all")]
     pub split: SplitArg,
 
-    /// Features kept (tokens with the highest information gain; the corpora's train
-    /// split has ~27,000 tokens in ≥ 4 messages, so the default keeps them all).
-    #[arg(long, value_name = "N", default_value_t = 30_000)]
+    /// Features kept (tokens with the highest information gain).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub features: usize,
 
     /// Passes of gradient descent over the messages.

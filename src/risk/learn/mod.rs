@@ -21,7 +21,6 @@ use super::links::Links;
 use crate::message::decoded::{self, Decoded, Want};
 use crate::message::zip::ZipCaps;
 
-pub mod header_tokens;
 pub mod tokens;
 pub mod train;
 

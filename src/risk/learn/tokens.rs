@@ -2,8 +2,11 @@
 //! Words of the decoded subject (`s:` prefix), the body a reader sees (no prefix: the
 //! HTML bodies as text, or the text bodies when no HTML body has text), the hosts and
 //! domains of the message's web links (`u:`, from the [`Links`] the rescan reads once
-//! for every rule), attachment extensions (`a:`), a few structural features (`f:`) and
-//! what a few header fields say ([`header_tokens`], `h:`).
+//! for every rule), attachment extensions (`a:`) and a few structural features (`f:`).
+//! No header fields: the labelled corpora's ham is from 2001–2010 and their phishing
+//! from 2022–2026, so a message's format (mailer, charset, MIME type, Message-ID form)
+//! tells its era, not its intent; header tokens tried on 2026-11-23 scored better on
+//! the test split, which shares the artefact, and flagged today's ordinary mail.
 //! Email addresses in text become one `@addr` token: the corpora anonymise recipients
 //! differently (`phishing@pot`, `username@domain.com`), and an address says little
 //! about spam that generalises.
@@ -15,8 +18,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 
-use super::header_tokens;
-use crate::message::decoded::{Decoded, SenderField, TextField};
+use crate::message::decoded::{Decoded, TextField};
 use crate::risk::links::Links;
 
 static IMG: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<img"));
@@ -106,16 +108,6 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
             None => {}
         }
     }
-    let reply_to = decoded
-        .senders
-        .iter()
-        .find(|(f, _)| *f == SenderField::ReplyTo)
-        .map(|(_, a)| a.as_str());
-    let headers = decoded
-        .headers
-        .iter()
-        .map(|h| (h.name.as_str(), h.value.as_str()));
-    header_tokens::header_tokens(headers, from, reply_to, &mut buf, sink);
     if let Some((_, domain)) = from.and_then(|f| f.rsplit_once('@')) {
         if let Some((_, tld)) = domain.rsplit_once('.') {
             emit(&mut buf, "f:from_tld:", &tld.to_ascii_lowercase(), sink);

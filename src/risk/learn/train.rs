@@ -22,7 +22,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            features: 30_000,
+            features: 10_000,
             min_count: 4,
             epochs: 1000,
             learning_rate: 0.05,
