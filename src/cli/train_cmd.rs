@@ -28,6 +28,10 @@ const NOT_MAIL: [&str; 4] = [
 /// its tokens and its spam rule signals (to validate the score the rescan computes).
 type Example = (Class, u8, Vec<String>, RuleSignals);
 
+/// A message scored in cross-validation: its class, the class probabilities and the
+/// spam score.
+type Held = (Class, [f32; 3], f32);
+
 pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
     let mut sources: Vec<(Class, PathBuf)> = Vec::new();
     for (class, paths) in [
@@ -124,7 +128,7 @@ const FOLDS: u8 = 3;
 /// plus the rule signals), would flag: how the shipped thresholds are chosen without the
 /// test split.
 fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, CliError> {
-    let mut held: Vec<(Class, [f32; 3], f32)> = Vec::with_capacity(all.len());
+    let mut held: Vec<Held> = Vec::with_capacity(all.len());
     for fold in 0..FOLDS {
         let fit: Vec<(Class, Vec<String>)> = all
             .iter()
@@ -157,12 +161,7 @@ fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, Cli
 }
 
 /// One line per threshold: how much of the held-out ham and of `class` scores ≥ it.
-fn thresholds<T>(
-    held: &[(Class, T, f32)],
-    class: Class,
-    steps: &[f32],
-    score: impl Fn(&(Class, T, f32)) -> f32,
-) {
+fn thresholds(held: &[Held], class: Class, steps: &[f32], score: impl Fn(&Held) -> f32) {
     let count = |c: Class| held.iter().filter(|h| h.0 == c).count().max(1);
     let (ham, pos) = (count(Class::Ham), count(class));
     for &t in steps {

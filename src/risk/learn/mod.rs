@@ -79,9 +79,9 @@ pub struct Model {
     weights: Vec<[f32; CLASSES]>,
     /// Feature id by the 64-bit hash of its token ([`token_hash`]). Keyed by the hash
     /// alone: looked up once per word of every message, a string key cost a pointer
-    /// chase and a compare per hit. Two of ~30,000 tokens sharing a hash, or a
-    /// message's word taking a token's, has odds of about 1 in 10^10 per model and
-    /// 1 in 10^15 per word; the model keeps the first of two such tokens.
+    /// chase and a compare per hit. Two of the shipped 10,000 tokens sharing a hash, or a
+    /// message's word taking a token's, has odds of about 1 in 10^11 per model and 1 in
+    /// 10^15 per word; the model keeps the first of two such tokens.
     index: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
 }
 
@@ -278,16 +278,11 @@ impl Model {
         // Marked in a bit set: a message repeats its words, and sorting every hit cost
         // more than reading the set's few hundred words back.
         let mut seen = vec![0u64; self.tokens.len().div_ceil(64)];
-        let mut any = false;
         tokens::tokens(decoded, links, from, &mut |t| {
             if let Some(i) = self.id(t) {
                 seen[i as usize / 64] |= 1 << (i % 64);
-                any = true;
             }
         });
-        if !any {
-            return Vec::new();
-        }
         let mut present = Vec::new();
         for (w, &bits) in seen.iter().enumerate() {
             let mut bits = bits;
