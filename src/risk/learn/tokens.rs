@@ -141,44 +141,152 @@ fn capped(text: &str) -> &str {
 /// 2..=24 chars; long digit runs become `#num`; chunks that are addresses `@addr`,
 /// URLs are skipped (their hosts are tokens of their own).
 ///
-/// Chunks are the text split at Unicode whitespace (as `split_whitespace`). One pass
-/// finds a chunk's end and notes whether it is ASCII and holds an `@`: this loop runs
-/// over every byte of every body, and most mail is ASCII words.
+/// Chunks are the text split at Unicode whitespace (as `split_whitespace`). This loop
+/// runs over every byte of every body, and most mail is ASCII words: one pass reads an
+/// ASCII chunk's words by a byte-class table, holding them until the chunk's end shows
+/// it is not an address. A chunk with a non-ASCII char, or that may be a URL, is read
+/// again from its start by [`chunk_words`].
 fn words(text: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
     let bytes = text.as_bytes();
+    let mut pending: Vec<AsciiWord> = Vec::new();
     let mut at = 0;
-    loop {
+    'chunks: loop {
         while at < bytes.len() {
-            match space_at(text, at) {
-                (true, width) => at += width,
-                (false, _) => break,
+            let class = CLASS[bytes[at] as usize];
+            if class & SPACE != 0 {
+                at += 1;
+            } else if class & HIGH != 0 {
+                match space_at(text, at) {
+                    (true, width) => at += width,
+                    (false, _) => break,
+                }
+            } else {
+                break;
             }
         }
         if at >= bytes.len() {
             return;
         }
         let start = at;
-        let (mut ascii, mut at_sign) = (true, false);
+        if bytes.len() - at > 7 && bytes[at..at + 4].eq_ignore_ascii_case(b"http") {
+            at = slow_chunk(text, start, prefix, buf, sink);
+            continue;
+        }
+        pending.clear();
+        let mut at_sign = false;
         while at < bytes.len() {
-            let b = bytes[at];
-            if b < 0x80 {
-                if is_ascii_space(b) {
+            let class = CLASS[bytes[at] as usize];
+            if class & WORD != 0 {
+                let word_start = at;
+                let (mut all, mut any) = (DIGIT, 0);
+                while at < bytes.len() {
+                    let class = CLASS[bytes[at] as usize];
+                    if class & WORD == 0 {
+                        break;
+                    }
+                    all &= class;
+                    any |= class;
+                    at += 1;
+                }
+                pending.push(AsciiWord {
+                    start: word_start,
+                    end: at,
+                    digits: all & DIGIT != 0,
+                    upper: any & UPPER != 0,
+                });
+            } else if class & SPACE != 0 {
+                break;
+            } else if class & HIGH != 0 {
+                if space_at(text, at).0 {
                     break;
                 }
-                at_sign |= b == b'@';
-                at += 1;
+                at = slow_chunk(text, start, prefix, buf, sink);
+                continue 'chunks;
             } else {
-                match space_at(text, at) {
-                    (true, _) => break,
-                    (false, width) => {
-                        ascii = false;
-                        at += width;
-                    }
+                at_sign |= bytes[at] == b'@';
+                at += 1;
+            }
+        }
+        if at_sign && is_address(&text[start..at]) {
+            address(prefix, buf, sink);
+            continue;
+        }
+        for w in &pending {
+            ascii_word(&text[w.start..w.end], w.digits, w.upper, prefix, buf, sink);
+        }
+    }
+}
+
+/// A word of an ASCII chunk, read by [`words`] and emitted at the chunk's end.
+struct AsciiWord {
+    start: usize,
+    end: usize,
+    digits: bool,
+    upper: bool,
+}
+
+/// Byte classes of [`CLASS`]: word bytes (ASCII alphanumerics and `$`), digits,
+/// upper-case letters, ASCII whitespace (as `char::is_whitespace`), non-ASCII bytes.
+const WORD: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const SPACE: u8 = 8;
+const HIGH: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            HIGH
+        } else if byte.is_ascii_digit() {
+            WORD | DIGIT
+        } else if byte.is_ascii_uppercase() {
+            WORD | UPPER
+        } else if byte.is_ascii_lowercase() || byte == b'$' {
+            WORD
+        } else if is_ascii_space(byte) {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Reads the chunk at `start` the general way ([`chunk_words`]); returns its end.
+fn slow_chunk(
+    text: &str,
+    start: usize,
+    prefix: &str,
+    buf: &mut String,
+    sink: &mut dyn FnMut(&str),
+) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = start;
+    let (mut ascii, mut at_sign) = (true, false);
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            if is_ascii_space(b) {
+                break;
+            }
+            at_sign |= b == b'@';
+            at += 1;
+        } else {
+            match space_at(text, at) {
+                (true, _) => break,
+                (false, width) => {
+                    ascii = false;
+                    at += width;
                 }
             }
         }
-        chunk_words(&text[start..at], ascii, at_sign, prefix, buf, sink);
     }
+    chunk_words(&text[start..at], ascii, at_sign, prefix, buf, sink);
+    at
 }
 
 /// Whether the char at byte `at` (a char boundary) is whitespace, and its width.
@@ -193,8 +301,16 @@ fn space_at(text: &str, at: usize) -> (bool, usize) {
 
 /// `char::is_whitespace` for an ASCII byte (it counts the vertical tab, unlike
 /// `u8::is_ascii_whitespace`).
-fn is_ascii_space(b: u8) -> bool {
+const fn is_ascii_space(b: u8) -> bool {
     b.is_ascii_whitespace() || b == 0x0b
+}
+
+/// The one token of an address chunk.
+fn address(prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
+    buf.clear();
+    buf.push_str(prefix);
+    buf.push_str("@addr");
+    sink(buf);
 }
 
 /// The tokens of one whitespace-free chunk.
@@ -207,10 +323,7 @@ fn chunk_words(
     sink: &mut dyn FnMut(&str),
 ) {
     if at_sign && is_address(chunk) {
-        buf.clear();
-        buf.push_str(prefix);
-        buf.push_str("@addr");
-        sink(buf);
+        address(prefix, buf, sink);
         return;
     }
     let lower = chunk.as_bytes();
@@ -229,43 +342,62 @@ fn chunk_words(
 
 /// [`unicode_words`] for an ASCII chunk, byte by byte.
 fn ascii_words(chunk: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
-    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'$';
     let bytes = chunk.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
-        if !word_byte(bytes[at]) {
+        if CLASS[bytes[at] as usize] & WORD == 0 {
             at += 1;
             continue;
         }
         let start = at;
-        let (mut digits, mut upper) = (true, false);
-        while at < bytes.len() && word_byte(bytes[at]) {
-            digits &= bytes[at].is_ascii_digit();
-            upper |= bytes[at].is_ascii_uppercase();
+        let (mut all, mut any) = (DIGIT, 0);
+        while at < bytes.len() && CLASS[bytes[at] as usize] & WORD != 0 {
+            all &= CLASS[bytes[at] as usize];
+            any |= CLASS[bytes[at] as usize];
             at += 1;
         }
-        let n = at - start;
-        if n < 2 {
-            continue;
-        }
-        // Most body words are short and lower-case already: no copy.
-        if prefix.is_empty() && !upper && (!digits || n <= 4) && n <= MAX_WORD {
-            sink(&chunk[start..at]);
-            continue;
-        }
-        buf.clear();
-        buf.push_str(prefix);
-        if digits && n > 4 {
-            buf.push_str("#num");
-        } else if !digits && n > MAX_WORD {
-            buf.push_str("#long");
-        } else {
-            // ASCII by construction; digits and `$` are unchanged by lower-casing.
-            buf.push_str(&chunk[start..at]);
-            buf[prefix.len()..].make_ascii_lowercase();
-        }
-        sink(buf);
+        ascii_word(
+            &chunk[start..at],
+            all & DIGIT != 0,
+            any & UPPER != 0,
+            prefix,
+            buf,
+            sink,
+        );
     }
+}
+
+/// The token of one ASCII word (`digits`: all digits; `upper`: has an upper-case
+/// letter), if it is long enough.
+fn ascii_word(
+    word: &str,
+    digits: bool,
+    upper: bool,
+    prefix: &str,
+    buf: &mut String,
+    sink: &mut dyn FnMut(&str),
+) {
+    let n = word.len();
+    if n < 2 {
+        return;
+    }
+    // Most body words are short and lower-case already: no copy.
+    if prefix.is_empty() && !upper && (!digits || n <= 4) && n <= MAX_WORD {
+        sink(word);
+        return;
+    }
+    buf.clear();
+    buf.push_str(prefix);
+    if digits && n > 4 {
+        buf.push_str("#num");
+    } else if !digits && n > MAX_WORD {
+        buf.push_str("#long");
+    } else {
+        // ASCII by construction; digits and `$` are unchanged by lower-casing.
+        buf.push_str(word);
+        buf[prefix.len()..].make_ascii_lowercase();
+    }
+    sink(buf);
 }
 
 /// The words of a chunk with non-ASCII letters: split at anything but alphanumerics
@@ -434,6 +566,13 @@ mod tests {
             "Mail ME at Bob@Example.com, or (x@y) @ a@ @b http://evil.example/x HTTPS://A.b",
             "https:// http://x 12345 1234 $$$ $5 ab\u{85}cd ÀÉÎ naïve STRASSE straße",
             "user@ @host a@b@c x.@y l33t_sp34k a-b-c MiXeD CASE \u{feff}bom",
+            // Where the one-pass reader hands a chunk back: a non-ASCII letter after
+            // ASCII words, a Unicode space after them, an address after words, chunks
+            // that start like a URL and are not, text that ends in one.
+            "one,two,naïve three,four\u{a0}five,six words,then@mail.example end",
+            "httpd-config HTTPX hTTp:/x http:// https:/ ab,cd@ @ef,gh http:",
+            "trailing http://x",
+            "FOO$BAR 99999,12 ab",
         ]
         .iter()
         .map(|s| s.to_string())
