@@ -1,5 +1,5 @@
-//! Per-stage throughput on real mail: split, parse (inventory), hash, batch build and
-//! Parquet write. The input is an mbox built in memory from `../shared/corpora` message
+//! Per-stage throughput on real mail: split, parse (inventory), hash, the text
+//! classifier's features, batch build and Parquet write. The input is an mbox built in memory from `../shared/corpora` message
 //! files (up to 64 MiB; `MAILSWEEP_BENCH_MBOX=FILE` uses an mbox of your own instead).
 //! End-to-end figures against cat/ripgrep/Python are in `scripts/bench`.
 
@@ -9,6 +9,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mailsweep::audit::{messages_batch, messages_schema, MessageRow, TableWriter};
 use mailsweep::corpus::{mbox, sha256_many};
 use mailsweep::message::inventory;
+use mailsweep::risk::learn::{self, Model};
+use mailsweep::risk::links::Links;
 
 const BENCH_BYTES: usize = 64 << 20;
 
@@ -126,6 +128,24 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    // The text classifier's own work in a rescan: each decoded message's tokens looked
+    // up in the shipped model (decoding and links are read outside the timing).
+    let model = Model::default_model();
+    let decoded: Vec<_> = ranges
+        .iter()
+        .map(|r| learn::decode(&mbox::parsed_view(&data[r.clone()], true).bytes))
+        .collect();
+    let links: Vec<Links> = decoded.iter().map(Links::read).collect();
+    group.bench_function("classify_features", |b| {
+        b.iter(|| {
+            decoded
+                .iter()
+                .zip(&links)
+                .map(|(d, l)| model.features(d, l, learn::from_of(d)).len())
+                .sum::<usize>()
+        })
+    });
+    drop((decoded, links));
     let rows = rows(&data, &ranges);
     group.bench_function("batch_build", |b| {
         b.iter(|| messages_batch("bench", &rows).unwrap().num_rows())

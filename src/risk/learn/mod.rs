@@ -352,7 +352,7 @@ fn softmax(logits: [f32; CLASSES]) -> [f32; CLASSES] {
 }
 
 /// The first From address of a decoded message.
-fn from_of(decoded: &Decoded) -> Option<&str> {
+pub fn from_of(decoded: &Decoded) -> Option<&str> {
     decoded
         .senders
         .iter()
