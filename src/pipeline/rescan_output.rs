@@ -16,61 +16,61 @@ pub fn chunk_tables(run_id: &str, done: Vec<Processed>) -> Result<ChunkTables, P
     let mut risks = Vec::new();
     let mut xray = Vec::new();
     let mut actions = Vec::new();
-    let mut rows = Vec::with_capacity(done.len());
-    for Processed { row, verdict, .. } in done {
-        if let Some(v) = verdict {
-            let at = |r: &audit::MessageRow| (r.mailbox.clone(), r.ordinal, r.sha256.clone());
-            for raised in &v.raised {
-                let (mailbox, ordinal, sha256) = at(&row);
-                risks.push(RiskRow {
-                    mailbox,
-                    ordinal,
-                    sha256,
-                    category: raised.category.as_str(),
-                    dangerous: raised.category.dangerous(),
-                    level: raised.level.as_str(),
-                    score: f64::from(raised.score),
-                    rules: raised
-                        .evidence
-                        .iter()
-                        .map(|&i| v.evidence[i].rule)
-                        .collect(),
-                    evidence: raised
-                        .evidence
-                        .iter()
-                        .map(|&i| v.evidence[i].detail.clone())
-                        .collect(),
-                });
-            }
-            for e in &v.evidence {
-                let (mailbox, ordinal, sha256) = at(&row);
-                xray.push(XrayRow {
-                    mailbox,
-                    ordinal,
-                    sha256,
-                    category: e.category.map(Category::as_str),
-                    rule: e.rule,
-                    detail: e.detail.clone(),
-                    score: f64::from(e.score),
-                });
-            }
-            if let Some(action) = v.disposition.action() {
-                let reason = v
-                    .raised
+    for Processed { row, verdict, .. } in &done {
+        let Some(v) = verdict else {
+            continue;
+        };
+        for raised in &v.raised {
+            risks.push(RiskRow {
+                mailbox: &row.mailbox,
+                ordinal: row.ordinal,
+                sha256: &row.sha256,
+                category: raised.category.as_str(),
+                dangerous: raised.category.dangerous(),
+                level: raised.level.as_str(),
+                score: f64::from(raised.score),
+                rules: raised
+                    .evidence
                     .iter()
-                    .map(|r| r.category.as_str().to_string())
-                    .chain(blocked_reason(&v))
-                    .collect();
-                actions.push(action_row(&row, action, reason));
-            }
+                    .map(|&i| v.evidence[i].rule)
+                    .collect(),
+                evidence: raised
+                    .evidence
+                    .iter()
+                    .map(|&i| v.evidence[i].detail.as_str())
+                    .collect(),
+            });
         }
-        rows.push(row);
+        for e in &v.evidence {
+            xray.push(XrayRow {
+                mailbox: &row.mailbox,
+                ordinal: row.ordinal,
+                sha256: &row.sha256,
+                category: e.category.map(Category::as_str),
+                rule: e.rule,
+                detail: &e.detail,
+                score: f64::from(e.score),
+            });
+        }
+        if let Some(action) = v.disposition.action() {
+            let reason = v
+                .raised
+                .iter()
+                .map(|r| r.category.as_str().to_string())
+                .chain(blocked_reason(v))
+                .collect();
+            actions.push(action_row(row, action, reason));
+        }
     }
+    let risks = audit::risks_batch(run_id, &risks)?;
+    let xray = audit::xray_batch(run_id, &xray)?;
+    let actions = audit::actions_batch(run_id, &actions)?;
+    let rows: Vec<_> = done.into_iter().map(|p| p.row).collect();
     Ok(ChunkTables(vec![
         audit::messages_batch(run_id, &rows)?,
-        audit::risks_batch(run_id, &risks)?,
-        audit::xray_batch(run_id, &xray)?,
-        audit::actions_batch(run_id, &actions)?,
+        risks,
+        xray,
+        actions,
     ]))
 }
 
