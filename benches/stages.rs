@@ -1,6 +1,7 @@
 //! Per-stage throughput on real mail: split, parse (inventory), hash, the text
-//! classifier's features, batch build and Parquet write. The input is an mbox built in memory from `../shared/corpora` message
-//! files (up to 64 MiB; `MAILSWEEP_BENCH_MBOX=FILE` uses an mbox of your own instead).
+//! classifier's features, batch build and Parquet write. The input is an mbox built in
+//! memory from `../shared/corpora` message files (up to 64 MiB;
+//! `MAILSWEEP_BENCH_MBOX=FILE` uses an mbox of your own instead).
 //! End-to-end figures against cat/ripgrep/Python are in `scripts/bench`.
 
 use std::path::{Path, PathBuf};

@@ -223,14 +223,11 @@ fn word_at(bytes: &[u8], start: usize) -> AsciiWord {
         upper |= classes.upper & keep != 0;
         at += n;
         if n < 8 {
-            return AsciiWord {
-                start,
-                end: at,
-                digits,
-                upper,
-            };
+            break;
         }
     }
+    // The last bytes (fewer than eight) of the text; after a block, one look at the byte
+    // that ended the word.
     while let Some(&b) = bytes.get(at) {
         let class = CLASS[b as usize];
         if class & WORD == 0 {
@@ -400,7 +397,7 @@ fn chunk_words(
     }
 }
 
-/// [`unicode_words`] for an ASCII chunk, byte by byte.
+/// [`unicode_words`] for an ASCII chunk, its words read by [`word_at`].
 fn ascii_words(chunk: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
     let bytes = chunk.as_bytes();
     let mut at = 0;
@@ -409,17 +406,12 @@ fn ascii_words(chunk: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut
             at += 1;
             continue;
         }
-        let start = at;
-        let (mut all, mut any) = (DIGIT, 0);
-        while at < bytes.len() && CLASS[bytes[at] as usize] & WORD != 0 {
-            all &= CLASS[bytes[at] as usize];
-            any |= CLASS[bytes[at] as usize];
-            at += 1;
-        }
+        let word = word_at(bytes, at);
+        at = word.end;
         ascii_word(
-            &chunk[start..at],
-            all & DIGIT != 0,
-            any & UPPER != 0,
+            &chunk[word.start..word.end],
+            word.digits,
+            word.upper,
             prefix,
             buf,
             sink,
