@@ -10,13 +10,36 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::thread::LocalKey;
 
 /// Entries kept per thread and per question.
 pub const MAX_REMEMBERED: usize = 4096;
 
 /// What one thread remembers of one question.
-pub type Memory<V> = RefCell<HashMap<Box<str>, V>>;
+pub type Memory<V> = RefCell<HashMap<Box<str>, V, BuildHasherDefault<KeyHasher>>>;
+
+/// Hashes a key with one XXH3 call. std's SipHash, made for maps that grow without
+/// bound under hostile keys, cost ~300 instructions a lookup here, more than some of
+/// the answers it guards; a memory is capped, so keys made to collide can cost at most
+/// a scan of [`MAX_REMEMBERED`] entries, and a hit still compares the whole key.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = self.0.rotate_left(17) ^ twox_hash::XxHash3_64::oneshot(bytes);
+    }
+
+    /// The end marker `str` hashes after its bytes: folded in without a second call.
+    fn write_u8(&mut self, byte: u8) {
+        self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// `compute(key)`, from this thread's `memory` when it was asked before.
 pub fn recall<V: Clone>(
@@ -43,8 +66,8 @@ mod tests {
     use std::cell::Cell;
 
     thread_local! {
-        static LENGTHS: Memory<usize> = RefCell::new(HashMap::new());
-        static CAPPED: Memory<usize> = RefCell::new(HashMap::new());
+        static LENGTHS: Memory<usize> = Default::default();
+        static CAPPED: Memory<usize> = Default::default();
     }
 
     #[test]
