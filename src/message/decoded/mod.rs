@@ -16,7 +16,7 @@ use mail_parser::{HeaderName, HeaderValue, MessageParser};
 mod file_walk;
 mod text_walk;
 
-use super::headers::scan_fields;
+use super::headers::{lossy_utf8, scan_fields};
 use super::html_text::html_text;
 use super::zip::{self, ZipCaps};
 
@@ -265,7 +265,7 @@ struct Walk<'o, 'c, 'w> {
 /// read with the inventory's header scan. False when the message has no header block.
 fn header_fields(bytes: &[u8], want: Want, out: &mut Decoded) -> bool {
     let block = scan_fields(bytes, |name, value| {
-        let name = String::from_utf8_lossy(name);
+        let name = lossy_utf8(name);
         if let Some(field) = SenderField::of(&name).filter(|_| want.senders) {
             if let HeaderValue::Address(list) = MessageStream::new(value).parse_address() {
                 for address in list.iter().filter_map(|a| a.address()) {
@@ -392,19 +392,44 @@ pub fn decode_unstructured(raw: &[u8]) -> String {
     // lines (each read as lossy UTF-8): the whitespace collapse below does the same,
     // and Received fields, the bulk of what is read here, seldom have one.
     let text = if memchr::memmem::find(raw, b"=?").is_none() {
-        String::from_utf8_lossy(raw)
+        lossy_utf8(raw)
     } else {
         MessageStream::new(raw)
             .parse_unstructured()
             .into_text()
             .unwrap_or_else(|| String::from_utf8_lossy(raw))
     };
+    collapse_whitespace(&text)
+}
+
+/// The words of `text` joined by single spaces (`split_whitespace`, joined). ASCII text,
+/// nearly every header value, is cut at whitespace bytes and copied a word at a time:
+/// decoding each byte as a `char` to ask whether it is Unicode whitespace was most of
+/// the cost of reading a header.
+fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let mut join = |word: &str| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    if !text.is_ascii() {
+        text.split_whitespace().for_each(join);
+        return out;
+    }
+    // The ASCII bytes `char::is_whitespace` accepts (with vertical tab, which
+    // `u8::is_ascii_whitespace` leaves out).
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(start) = bytes[at..].iter().position(|b| !space(b)).map(|i| at + i) {
+        let end = bytes[start..]
+            .iter()
+            .position(space)
+            .map_or(bytes.len(), |i| start + i);
+        join(&text[start..end]);
+        at = end;
     }
     out
 }
