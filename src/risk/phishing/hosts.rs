@@ -468,31 +468,14 @@ pub(super) fn is_shortener(host: &str) -> bool {
 /// `m`; `vv` → `w`), so `paypa1`, `PAYPAL`, `раураl` and `micrоsoft` compare equal to
 /// the real names.
 pub(super) fn skeleton(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let folded = match c {
-            '1' | 'i' | 'l' | '|' | 'ı' | 'і' | 'ӏ' | 'ι' | 'í' | 'ì' => 'l',
-            '0' | 'о' | 'ο' | 'ö' | 'ó' | 'ò' | 'σ' => 'o',
-            'а' | 'α' | 'á' | 'à' | 'ä' | 'â' | 'ɑ' => 'a',
-            'е' | 'ε' | 'é' | 'è' | 'ê' | 'ë' => 'e',
-            'р' | 'ρ' => 'p',
-            'с' | 'ϲ' => 'c',
-            'у' | 'γ' | 'ý' => 'y',
-            'х' | 'χ' => 'x',
-            'ѕ' | '5' | '$' => 's',
-            'ԁ' => 'd',
-            'ν' => 'v',
-            'υ' | 'ú' | 'ü' | 'µ' => 'u',
-            'κ' | 'к' => 'k',
-            'ɡ' => 'g',
-            'т' | 'τ' => 't',
-            'н' | 'η' => 'n',
-            'в' | 'β' => 'b',
-            'м' => 'm',
-            c => c,
-        };
-        out.push(folded);
-    }
+    let mut out: String = if s.is_ascii() {
+        // Host names are ASCII (punycode): one byte, one folded letter.
+        s.bytes()
+            .map(|b| fold(char::from(b.to_ascii_lowercase())))
+            .collect()
+    } else {
+        s.chars().flat_map(char::to_lowercase).map(fold).collect()
+    };
     if out.contains("rn") {
         out = out.replace("rn", "m");
     }
@@ -500,6 +483,31 @@ pub(super) fn skeleton(s: &str) -> String {
         out = out.replace("vv", "w");
     }
     out
+}
+
+/// One lower-case letter's confusable fold (see [`skeleton`]).
+fn fold(c: char) -> char {
+    match c {
+        '1' | 'i' | 'l' | '|' | 'ı' | 'і' | 'ӏ' | 'ι' | 'í' | 'ì' => 'l',
+        '0' | 'о' | 'ο' | 'ö' | 'ó' | 'ò' | 'σ' => 'o',
+        'а' | 'α' | 'á' | 'à' | 'ä' | 'â' | 'ɑ' => 'a',
+        'е' | 'ε' | 'é' | 'è' | 'ê' | 'ë' => 'e',
+        'р' | 'ρ' => 'p',
+        'с' | 'ϲ' => 'c',
+        'у' | 'γ' | 'ý' => 'y',
+        'х' | 'χ' => 'x',
+        'ѕ' | '5' | '$' => 's',
+        'ԁ' => 'd',
+        'ν' => 'v',
+        'υ' | 'ú' | 'ü' | 'µ' => 'u',
+        'κ' | 'к' => 'k',
+        'ɡ' => 'g',
+        'т' | 'τ' => 't',
+        'н' | 'η' => 'n',
+        'в' | 'β' => 'b',
+        'м' => 'm',
+        c => c,
+    }
 }
 
 /// At most one edit apart. One edit leaves the first or the last letter in place: a
