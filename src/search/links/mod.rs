@@ -196,6 +196,9 @@ impl LinkMatcher {
 /// is not a web link. What the phishing rules read redirect chains with.
 pub fn wrapped_urls(found: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    if !unwrap::may_wrap(found) {
+        return out;
+    }
     let Some(url) = parse_link(found) else {
         return out;
     };
