@@ -135,26 +135,27 @@ impl Scores<'_> {
     pub fn top_features(&self, class: Class, n: usize) -> Vec<(&str, f32)> {
         let c = class as usize;
         let other = if class == Class::Ham { 1 } else { 0 };
-        let mut out: Vec<(&str, f32)> = self
+        let mut out: Vec<(u32, f32)> = self
             .present
             .iter()
             .map(|&i| {
                 let w = &self.model.weights[i as usize];
-                (
-                    &*self.model.tokens[i as usize],
-                    (w[c] - w[other]) * self.scale,
-                )
+                (i, (w[c] - w[other]) * self.scale)
             })
             .filter(|(_, v)| *v > 0.0)
             .collect();
-        let order = |a: &(&str, f32), b: &(&str, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+        // Ties go to the smaller token: ids are in token order (the model is stored
+        // sorted), so ids compare as their tokens would, without reading them.
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         // The n strongest of hundreds: selected, then only they are sorted.
         if out.len() > n && n > 0 {
             out.select_nth_unstable_by(n - 1, order);
         }
         out.truncate(n);
         out.sort_by(order);
-        out
+        out.into_iter()
+            .map(|(i, v)| (&*self.model.tokens[i as usize], v))
+            .collect()
     }
 
     /// "`tok` (+1.2), `tok` (+0.8)": the strongest features, for an X-ray line.

@@ -4,6 +4,7 @@
 //! brand's name inside someone else's domain) and URL shorteners.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use crate::risk::memo;
@@ -438,14 +439,15 @@ pub(super) fn brand_of_host(host: &str) -> Option<&'static Brand> {
     labels.get(name).map(|&i| &BRANDS[i])
 }
 
-/// A name to the index of its brand in [`BRANDS`].
-type BrandIndex = HashMap<&'static str, usize>;
+/// A name to the index of its brand in [`BRANDS`]. Asked for every suffix of every new
+/// link host: hashed as the rules' memories are ([`memo::KeyHasher`]).
+type BrandIndex = HashMap<&'static str, usize, BuildHasherDefault<memo::KeyHasher>>;
 
 /// Every brand's domains and domain names, to the brand's index (the first brand
 /// listing one wins).
 static OWNERS: LazyLock<(BrandIndex, BrandIndex)> = LazyLock::new(|| {
-    let mut domains = HashMap::new();
-    let mut labels = HashMap::new();
+    let mut domains = BrandIndex::default();
+    let mut labels = BrandIndex::default();
     for (i, brand) in BRANDS.iter().enumerate() {
         for d in brand.domains {
             domains.entry(*d).or_insert(i);
