@@ -4,22 +4,10 @@
 //! order first seen.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 
 use super::html::{self, Piece};
 use super::normalize::is_link_start;
-
-/// Where a bare URL can start. Pattern 3 (`www.`) needs a word boundary before it.
-static URL_STARTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(["http://", "https://", "ftp://", "www."])
-        .expect("four literal patterns always build")
-});
-const WWW: usize = 3;
+use super::starts::UrlStarts;
 
 /// HTML attributes whose whole value is a link (where a click, a form or a remote image
 /// goes). Other attributes are searched for bare URLs like text (`style`'s `url(…)`, a
@@ -129,12 +117,13 @@ impl Found {
 }
 
 fn scan_text(text: &str, found: &mut Found) {
+    let mut starts = UrlStarts::new(text);
     let mut pos = 0;
-    while let Some(m) = URL_STARTS.find(Input::new(text).span(pos..text.len())) {
-        let start = m.start();
-        pos = m.end();
+    while let Some(m) = starts.next_from(pos) {
+        let start = m.at;
+        pos = m.end;
         // "www." must start a word: not "xwww.", not the host of "user@www.…".
-        if m.pattern().as_usize() == WWW
+        if m.www
             && text[..start]
                 .chars()
                 .next_back()
@@ -144,7 +133,7 @@ fn scan_text(text: &str, found: &mut Found) {
         }
         let end = start + url_length(&text[start..]);
         let url = trim_trailing(&text[start..end]);
-        if url.len() > m.len() {
+        if url.len() > m.end - m.at {
             found.push(url);
             pos = pos.max(start + url.len());
         }

@@ -12,6 +12,7 @@ mod extract;
 mod html;
 mod normalize;
 mod proofpoint;
+mod starts;
 mod unwrap;
 mod value;
 
