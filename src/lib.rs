@@ -18,3 +18,5 @@ pub mod search;
 
 #[cfg(test)]
 mod corpora_for_tests;
+#[cfg(test)]
+mod random_for_tests;

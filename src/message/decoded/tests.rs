@@ -112,19 +112,12 @@ fn whitespace_collapses_as_split_whitespace_joins_it() {
     let alphabet = [
         " ", "\t", "\n", "\r", "\x0b", "\x0c", "a", "Z", "=", "\u{85}", "\u{a0}", "\u{2003}", "é",
     ];
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    for round in 0..20_000 {
-        let mut text = String::new();
-        for _ in 0..(state >> 60) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            // Half the strings are ASCII only: the fast path.
-            let choices = if round % 2 == 0 { 9 } else { alphabet.len() };
-            text.push_str(alphabet[(state % choices as u64) as usize]);
-        }
+    // Half the strings are ASCII only: the fast path.
+    let ascii = crate::random_for_tests::strings(&alphabet[..9], 10_000, 15, 0x9e37_79b9);
+    let mixed = crate::random_for_tests::strings(&alphabet, 10_000, 15, 0x7f4a_7c15);
+    for text in ascii.iter().chain(&mixed) {
         let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert_eq!(collapse_whitespace(&text), expected, "{text:?}");
+        assert_eq!(collapse_whitespace(text), expected, "{text:?}");
     }
     assert_eq!(
         decode_unstructured(b"from a.example\r\n\tby b.example ;\x0b x"),

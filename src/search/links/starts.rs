@@ -159,15 +159,7 @@ mod tests {
         let alphabet = [
             "h", "t", "p", "s", "f", "w", "W", "H", ":", "/", ".", "x", " ", "é",
         ];
-        let mut state = 0x853c_49e6_748f_ea9bu64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(state >> 58) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
-            }
+        for text in crate::random_for_tests::strings(&alphabet, 20_000, 63, 0x853c_49e6) {
             assert_eq!(all(&text), by_automaton(&text), "{text:?}");
         }
     }

@@ -1,0 +1,22 @@
+//! Unit tests' pseudo-random strings: a fixed sequence (xorshift64) of strings made of
+//! pieces of an alphabet, to check a fast path against its reference on inputs nobody
+//! wrote by hand, the same on every run.
+
+/// `count` strings, each of up to `max_pieces` pieces drawn from `alphabet`.
+pub fn strings(alphabet: &[&str], count: usize, max_pieces: u64, seed: u64) -> Vec<String> {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|_| {
+            let pieces = next() % (max_pieces + 1);
+            (0..pieces)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
