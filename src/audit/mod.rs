@@ -1,7 +1,7 @@
 //! Audit: the run directory and the Parquet tables that are the audit record.
 //!
 //! Every run writes `<audit root>/<run id>/` with `run.parquet`, `mailboxes.parquet`
-//! and `messages.parquet` (zstd); searches add `indicators.parquet`, `matches.parquet`
+//! and `messages.parquet` (Snappy); searches add `indicators.parquet`, `matches.parquet`
 //! and the action manifest `actions.parquet`; rescans add `risks.parquet`,
 //! `xray.parquet` and the manifest; `mailsweep apply` adds `apply-<id>/applied.parquet`. Column meanings are in ARCHITECTURE.md; the schema
 //! version and tool version are in each file's key-value metadata.
