@@ -19,6 +19,7 @@ mod text_walk;
 use super::headers::{lossy_utf8, scan_fields};
 use super::html_text::html_text;
 use super::zip::{self, ZipCaps};
+use text_walk::{PartHeaderReader, PartHeaders};
 
 /// Zip archives inside zip archives are opened this deep (1 = members of an attachment).
 const MAX_ZIP_DEPTH: usize = 3;
@@ -205,7 +206,7 @@ impl Decoded {
     pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let well_formed = header_fields(bytes, want, &mut out);
+            let (well_formed, (top, body_at)) = header_fields(bytes, want, &mut out);
             if !well_formed {
                 // Still searched: what a person would read of it is the text itself.
                 out.problems
@@ -224,7 +225,7 @@ impl Decoded {
             let before = walk.out.problems.len();
             if want.reads_text() {
                 if well_formed {
-                    walk.fast_message(bytes, "", 0);
+                    walk.fast_message_read(&top, &bytes[body_at..], "", 0);
                 } else {
                     // mail-parser may still find a header block (and parts) in it.
                     walk.files_unsure = true;
@@ -262,9 +263,17 @@ struct Walk<'o, 'c, 'w> {
 }
 
 /// The wanted top-level header fields, decoded, and the sender addresses among them,
-/// read with the inventory's header scan. False when the message has no header block.
-fn header_fields(bytes: &[u8], want: Want, out: &mut Decoded) -> bool {
+/// read with the inventory's header scan; whether the message has a header block; and,
+/// from the same scan, the fields that decide how the body is read and where it starts
+/// (the text walk's, which would otherwise scan the block again).
+fn header_fields<'a>(
+    bytes: &'a [u8],
+    want: Want,
+    out: &mut Decoded,
+) -> (bool, (PartHeaders<'a>, usize)) {
+    let mut top = PartHeaderReader::default();
     let block = scan_fields(bytes, |name, value| {
+        top.offer(name, value);
         let name = lossy_utf8(name);
         if let Some(field) = SenderField::of(&name).filter(|_| want.senders) {
             if let HeaderValue::Address(list) = MessageStream::new(value).parse_address() {
@@ -285,7 +294,7 @@ fn header_fields(bytes: &[u8], want: Want, out: &mut Decoded) -> bool {
             });
         }
     });
-    block.well_formed
+    (block.well_formed, top.finish(&block, bytes.len()))
 }
 
 impl Walk<'_, '_, '_> {

@@ -18,7 +18,7 @@ use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::ContentType;
 
 use super::{decode_unstructured, section, TextField, Walk};
-use crate::message::headers::scan_fields;
+use crate::message::headers::{scan_fields, HeaderBlock};
 use crate::message::mime::{parse_content_type, split_multipart_clean};
 use crate::message::{recover, zip};
 
@@ -27,7 +27,7 @@ const MAX_DEPTH: usize = 32;
 
 /// The header fields of a part that decide how its body is read.
 #[derive(Default)]
-struct PartHeaders<'a> {
+pub(super) struct PartHeaders<'a> {
     ctype: Option<ContentType<'a>>,
     disposition: Option<ContentType<'a>>,
     encoding: Option<&'a [u8]>,
@@ -40,27 +40,46 @@ struct PartHeaders<'a> {
 
 /// A part's header fields and where its body starts.
 fn part_headers(bytes: &[u8]) -> (PartHeaders<'_>, usize) {
-    let mut h = PartHeaders::default();
-    let mut repeated = false;
-    let block = scan_fields(bytes, |name, value| {
+    let mut reader = PartHeaderReader::default();
+    let block = scan_fields(bytes, |name, value| reader.offer(name, value));
+    reader.finish(&block, bytes.len())
+}
+
+/// Reads a part's header fields as a header scan hands them over: on its own for a
+/// part, or beside the top-level fields' decoding, which scans the same block.
+#[derive(Default)]
+pub(super) struct PartHeaderReader<'a> {
+    h: PartHeaders<'a>,
+    repeated: bool,
+}
+
+impl<'a> PartHeaderReader<'a> {
+    pub(super) fn offer(&mut self, name: &[u8], value: &'a [u8]) {
+        let h = &mut self.h;
         let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
         if is("content-type") {
-            repeated |= h.ctype.is_some();
+            self.repeated |= h.ctype.is_some();
             h.ctype = h.ctype.take().or_else(|| parse_content_type(value));
         } else if is("content-disposition") {
-            repeated |= h.disposition.is_some();
+            self.repeated |= h.disposition.is_some();
             h.disposition = h.disposition.take().or_else(|| parse_content_type(value));
         } else if is("content-transfer-encoding") {
-            repeated |= h.encoding.is_some();
+            self.repeated |= h.encoding.is_some();
             h.encoding = h.encoding.or(Some(value));
         } else if h.subject.is_none() && is("subject") {
             h.subject = Some(value);
         }
-    });
-    // A part without the blank line that ends its header block (mail-parser reads on
-    // into what follows) is as ambiguous.
-    h.ambiguous = repeated || block.stray_lines > 0 || !block.terminated;
-    (h, block.body_offset.min(bytes.len()))
+    }
+
+    /// The fields read and where the body of `len` bytes starts, once the scan that
+    /// fed [`Self::offer`] returned `block`.
+    pub(super) fn finish(self, block: &HeaderBlock, len: usize) -> (PartHeaders<'a>, usize) {
+        let mut h = self.h;
+        // A part without the blank line that ends its header block (mail-parser reads on
+        // into what follows) is as ambiguous.
+        h.ambiguous = self.repeated || block.stray_lines > 0 || !block.terminated;
+        (h, block.body_offset.min(len))
+    }
 }
 
 /// A body with its transfer encoding undone (lenient: see `recover`), and for base64
@@ -131,14 +150,24 @@ impl Walk<'_, '_, '_> {
     /// of the part holding it.
     pub(super) fn fast_message(&mut self, bytes: &[u8], prefix: &str, depth: usize) {
         let (h, body_at) = part_headers(bytes);
+        self.fast_message_read(&h, &bytes[body_at..], prefix, depth);
+    }
+
+    /// A message whose header block `h` was read already; `body` follows it.
+    pub(super) fn fast_message_read(
+        &mut self,
+        h: &PartHeaders,
+        body: &[u8],
+        prefix: &str,
+        depth: usize,
+    ) {
         self.files_unsure |= h.ambiguous;
         if let Some(subject) = h.subject {
             self.text(TextField::Subject, prefix, || decode_unstructured(subject));
         }
-        let body = &bytes[body_at..];
-        match multipart_boundary(&h) {
+        match multipart_boundary(h) {
             Some(boundary) => self.fast_children(body, boundary, prefix, depth),
-            None => self.fast_part(&h, body, &section(prefix, 1), depth),
+            None => self.fast_part(h, body, &section(prefix, 1), depth),
         }
     }
 
