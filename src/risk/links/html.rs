@@ -4,6 +4,8 @@
 
 use memchr::memchr;
 
+use crate::search::links::decode_entities;
+
 /// Anchors read per part: a cap on the work a crafted part can cause.
 const MAX_ANCHORS: usize = 500;
 /// Characters of an anchor's text kept (a host name shown as text is short).
@@ -151,59 +153,13 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
             }
         }
         if attr.eq_ignore_ascii_case(name) {
-            return Some(decode_entities(value.trim()));
+            return Some(decode_entities(value.trim()).into_owned());
         }
         if start == j {
             j += 1;
         }
     }
     None
-}
-
-/// Decodes the character references that matter in a link and a host shown as text:
-/// numeric ones and `&amp;`, `&nbsp;`, `&lt;`, `&gt;`, `&quot;`.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let semi = after.find(';').filter(|&n| n <= 10);
-        let decoded = semi.and_then(|n| {
-            let name = &after[..n];
-            let c = match name {
-                "amp" => Some('&'),
-                "nbsp" => Some(' '),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)
-                }
-            };
-            c.map(|c| (c, n + 1))
-        });
-        match decoded {
-            Some((c, used)) => {
-                out.push(c);
-                rest = &after[used..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -256,9 +212,18 @@ mod tests {
         let s = scan("<a href='unterminated");
         assert_eq!(s.anchors[0].href, "unterminated");
         assert_eq!(scan("<").anchors.len(), 0);
-        assert_eq!(
-            decode_entities("&#x110000; &#65; &bogus; &"),
-            "&#x110000; A &bogus; &"
-        );
+    }
+
+    #[test]
+    fn references_in_links_read_as_a_browser_reads_them() {
+        // Named references and numeric ones without `;`, as phishing hides a host.
+        let s =
+            scan("<a href=\"https&colon;&sol;&sol;evil.example&#47login\">paypal&period;com</a>");
+        assert_eq!(s.anchors[0].href, "https://evil.example/login");
+        assert_eq!(s.anchors[0].text, "paypal.com");
+        // A query's `&lt=1` stays text; `&nbsp;` in shown text is a space.
+        let s = scan("<a href='https://a.example/?x=1&lt=2'>&nbsp;a.example&nbsp;</a>");
+        assert_eq!(s.anchors[0].href, "https://a.example/?x=1&lt=2");
+        assert_eq!(s.anchors[0].text, "a.example");
     }
 }

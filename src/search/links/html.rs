@@ -172,7 +172,7 @@ fn read_start_tag<'a>(
 /// and the named ones that matter in URLs. A name without `;` is decoded only for the
 /// legacy few (`&amp` …) and not before a letter, digit or `=`, where browsers keep it
 /// as text (so a query's `&lt=1` stays).
-pub(super) fn decode_entities(s: &str) -> Cow<'_, str> {
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
     }

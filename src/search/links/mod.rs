@@ -23,6 +23,7 @@ use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use url::Url;
 
 pub use extract::{urls_in_header, urls_in_html, urls_in_text};
+pub use html::decode_entities;
 pub use value::{normalized_value, LinkValueError};
 
 use normalize::{canonical, host_key, parse_link, TrailingSlash};
