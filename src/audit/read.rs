@@ -8,7 +8,7 @@ use arrow_array::{Array, Int64Array, RecordBatch, StringArray, TimestampMicrosec
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
-use super::AuditError;
+use super::{AuditError, ReviewIndicator};
 
 /// A run, as `run.parquet` records it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -104,16 +104,30 @@ pub(super) fn malformed(path: &Path, what: &str) -> AuditError {
 
 /// The run recorded in `run_dir`.
 pub fn read_run(run_dir: &Path) -> Result<RunRecord, AuditError> {
+    let (path, batch) = run_row(run_dir)?;
+    run_record(run_dir, &path, &batch)
+}
+
+/// `run.parquet` of `run_dir` and the batch holding its one row.
+pub(super) fn run_row(run_dir: &Path) -> Result<(PathBuf, RecordBatch), AuditError> {
     let path = run_dir.join("run.parquet");
-    let batches = read_batches(&path)?;
-    let batch = batches
-        .iter()
+    let batch = read_batches(&path)?
+        .into_iter()
         .find(|b| b.num_rows() > 0)
         .ok_or_else(|| malformed(&path, "no row"))?;
-    let required = |name: &str| text(batch, name, 0).ok_or_else(|| malformed(&path, name));
+    Ok((path, batch))
+}
+
+/// The run that `batch` (the row of `path`, in `run_dir`) records.
+pub(super) fn run_record(
+    run_dir: &Path,
+    path: &Path,
+    batch: &RecordBatch,
+) -> Result<RunRecord, AuditError> {
+    let required = |name: &str| text(batch, name, 0).ok_or_else(|| malformed(path, name));
     let started = column::<TimestampMicrosecondArray>(batch, "started")
         .map(|c| c.value(0))
-        .ok_or_else(|| malformed(&path, "started"))?;
+        .ok_or_else(|| malformed(path, "started"))?;
     Ok(RunRecord {
         run_id: required("run_id")?,
         run_dir: run_dir.to_path_buf(),
@@ -176,6 +190,20 @@ pub fn find_run(root: &Path, run: &str) -> Result<PathBuf, AuditError> {
 
 /// Counts per value of a search run (empty for a scan).
 pub fn read_indicators(run_dir: &Path) -> Result<Vec<IndicatorCounts>, AuditError> {
+    Ok(read_values(run_dir)?
+        .into_iter()
+        .map(|v| IndicatorCounts {
+            id: v.id,
+            value: v.value,
+            source: v.source,
+            matched_messages: v.matched_messages,
+            match_count: v.match_count,
+        })
+        .collect())
+}
+
+/// Every value of a search run as `indicators.parquet` records it (empty for a scan).
+pub(super) fn read_values(run_dir: &Path) -> Result<Vec<ReviewIndicator>, AuditError> {
     let path = run_dir.join("indicators.parquet");
     if !path.is_file() {
         return Ok(Vec::new());
@@ -184,12 +212,15 @@ pub fn read_indicators(run_dir: &Path) -> Result<Vec<IndicatorCounts>, AuditErro
     for batch in read_batches(&path)? {
         for row in 0..batch.num_rows() {
             let field = |name: &str| text(&batch, name, row).ok_or_else(|| malformed(&path, name));
-            out.push(IndicatorCounts {
+            out.push(ReviewIndicator {
                 id: field("indicator_id")?,
+                kind: field("kind")?,
                 value: field("value")?,
+                normalized: field("normalized")?,
                 source: field("source")?,
                 matched_messages: int(&batch, "matched_messages", row).unwrap_or(0),
                 match_count: int(&batch, "match_count", row).unwrap_or(0),
+                occurrences: int(&batch, "occurrences", row).unwrap_or(0),
             });
         }
     }

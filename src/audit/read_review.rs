@@ -9,8 +9,8 @@ use std::path::Path;
 use arrow_array::TimestampMicrosecondArray;
 use arrow_array::{Array, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray};
 
-use super::read::{column, int, malformed, read_batches, text};
-use super::{read_run, AuditError, RunRecord, XrayEvidence};
+use super::read::{column, int, malformed, read_batches, read_values, run_record, run_row, text};
+use super::{AuditError, RunRecord, XrayEvidence};
 
 /// What `run.parquet` says beyond [`RunRecord`], for the report's summary.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +91,7 @@ pub struct ReviewRecord {
 /// messages to review.
 pub fn read_review(run_dir: &Path) -> Result<ReviewRecord, AuditError> {
     let run = read_run_details(run_dir)?;
-    let indicators = read_review_indicators(run_dir)?;
+    let indicators = read_values(run_dir)?;
     let mut messages = read_manifest(run_dir)?;
     let index: HashMap<(String, i64), usize> = messages
         .iter()
@@ -111,15 +111,10 @@ pub fn read_review(run_dir: &Path) -> Result<ReviewRecord, AuditError> {
 }
 
 fn read_run_details(run_dir: &Path) -> Result<RunDetails, AuditError> {
-    let record = read_run(run_dir)?;
-    let path = run_dir.join("run.parquet");
-    let batches = read_batches(&path)?;
-    let batch = batches
-        .iter()
-        .find(|b| b.num_rows() > 0)
-        .ok_or_else(|| malformed(&path, "no row"))?;
+    let (path, batch) = run_row(run_dir)?;
+    let batch = &batch;
     Ok(RunDetails {
-        record,
+        record: run_record(run_dir, &path, batch)?,
         command_line: text(batch, "command_line", 0).unwrap_or_default(),
         tool_version: text(batch, "tool_version", 0).unwrap_or_default(),
         finished_micros: column::<TimestampMicrosecondArray>(batch, "finished")
@@ -129,30 +124,6 @@ fn read_run_details(run_dir: &Path) -> Result<RunDetails, AuditError> {
         parse_failures: int(batch, "parse_failures", 0),
         mailbox_errors: int(batch, "mailbox_errors", 0),
     })
-}
-
-fn read_review_indicators(run_dir: &Path) -> Result<Vec<ReviewIndicator>, AuditError> {
-    let path = run_dir.join("indicators.parquet");
-    if !path.is_file() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for batch in read_batches(&path)? {
-        for row in 0..batch.num_rows() {
-            let field = |name: &str| text(&batch, name, row).ok_or_else(|| malformed(&path, name));
-            out.push(ReviewIndicator {
-                id: field("indicator_id")?,
-                kind: field("kind")?,
-                value: field("value")?,
-                normalized: field("normalized")?,
-                source: field("source")?,
-                matched_messages: int(&batch, "matched_messages", row).unwrap_or(0),
-                match_count: int(&batch, "match_count", row).unwrap_or(0),
-                occurrences: int(&batch, "occurrences", row).unwrap_or(0),
-            });
-        }
-    }
-    Ok(out)
 }
 
 fn read_manifest(run_dir: &Path) -> Result<Vec<ReviewMessage>, AuditError> {
