@@ -1,9 +1,9 @@
-//! Unit tests' pseudo-random strings: a fixed sequence (xorshift64) of strings made of
-//! pieces of an alphabet, to check a fast path against its reference on inputs nobody
-//! wrote by hand, the same on every run.
+//! Unit tests' pseudo-random inputs: a fixed sequence (xorshift64) of strings or byte
+//! strings made of pieces of an alphabet, to check a fast path against its reference
+//! on inputs nobody wrote by hand, the same on every run.
 
-/// `count` strings, each of up to `max_pieces` pieces drawn from `alphabet`.
-pub fn strings(alphabet: &[&str], count: usize, max_pieces: u64, seed: u64) -> Vec<String> {
+/// `count` sequences, each of up to `max_pieces` items drawn from `alphabet`.
+pub fn sequences<T: Copy>(alphabet: &[T], count: usize, max_pieces: u64, seed: u64) -> Vec<Vec<T>> {
     let mut state = seed | 1;
     let mut next = move || {
         state ^= state << 13;
@@ -18,5 +18,13 @@ pub fn strings(alphabet: &[&str], count: usize, max_pieces: u64, seed: u64) -> V
                 .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                 .collect()
         })
+        .collect()
+}
+
+/// `count` strings, each of up to `max_pieces` pieces drawn from `alphabet`.
+pub fn strings(alphabet: &[&str], count: usize, max_pieces: u64, seed: u64) -> Vec<String> {
+    sequences(alphabet, count, max_pieces, seed)
+        .into_iter()
+        .map(|pieces| pieces.concat())
         .collect()
 }

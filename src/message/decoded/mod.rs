@@ -272,8 +272,12 @@ fn header_fields<'a>(
     out: &mut Decoded,
 ) -> (bool, (PartHeaders<'a>, usize)) {
     let mut top = PartHeaderReader::default();
+    // Only a text walk reads them: header-only reads (sender, header searches) skip.
+    let reads_text = want.reads_text();
     let block = scan_fields(bytes, |name, value| {
-        top.offer(name, value);
+        if reads_text {
+            top.offer(name, value);
+        }
         let name = lossy_utf8(name);
         if let Some(field) = SenderField::of(&name).filter(|_| want.senders) {
             if let HeaderValue::Address(list) = MessageStream::new(value).parse_address() {

@@ -604,16 +604,11 @@ mod tests {
     fn words_read_eight_bytes_at_a_time_end_where_the_byte_table_says() {
         // Every byte at the edges of the classes, in pseudo-random strings.
         let alphabet = b"/09:@AZ[`az{$#_-.\x7f\x80\xc3\xff \t0123456789";
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..20_000 {
-            let len = 1 + (state >> 59) as usize;
-            let mut bytes = vec![b"09AZaz$"[(state % 7) as usize]];
-            for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                bytes.push(alphabet[(state % alphabet.len() as u64) as usize]);
-            }
+        let tails = crate::random_for_tests::sequences(alphabet, 20_000, 32, 0x2545_f491);
+        for (i, tail) in tails.into_iter().enumerate() {
+            // A word byte first: `word_at` starts at one.
+            let mut bytes = vec![b"09AZaz$"[i % 7]];
+            bytes.extend(tail);
             let word = word_at(&bytes, 0);
             let end = bytes
                 .iter()
