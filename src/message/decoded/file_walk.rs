@@ -1,6 +1,7 @@
-//! The files a message carries, for files searches: mail-parser's full parse decodes
-//! every part, and each attachment (text attachments as the bytes a recipient saves,
-//! attached messages as stored, zip members within the caps) becomes a [`File`].
+//! The files a message carries (files searches, rescans) where the text walk is not
+//! sure of them: mail-parser's full parse decodes every part, and each attachment (text
+//! attachments as the bytes a recipient saves, attached messages as stored, zip members
+//! within the caps) becomes a [`File`]. [`Walk::file`] records the text walk's files too.
 //!
 //! A part whose base64 or quoted-printable mail-parser gives up on is decoded leniently
 //! (`recover`) instead of being taken as its raw encoded text.
@@ -58,7 +59,7 @@ impl Walk<'_, '_, '_> {
         match &part.body {
             PartType::Multipart(_) => self.file_children(message, part, path),
             PartType::Message(nested) => {
-                self.file(path, name, nested.raw_message());
+                self.file(path, name, nested.raw_message().to_vec());
                 self.files_of(nested, path);
             }
             // A body is read, not saved: not a file.
@@ -66,28 +67,33 @@ impl Walk<'_, '_, '_> {
             PartType::Text(_) | PartType::Html(_) => {
                 // A text attachment's file is its bytes before charset conversion.
                 let data = transfer_decoded(message, part);
-                self.file(path, name, &data);
+                self.file(path, name, data);
             }
-            PartType::Binary(data) | PartType::InlineBinary(data) => self.file(path, name, data),
+            PartType::Binary(data) | PartType::InlineBinary(data) => {
+                self.file(path, name, data.to_vec())
+            }
         }
     }
 
     /// Records an attached file, and the members of a zip archive below it.
-    fn file(&mut self, path: &str, name: Option<String>, data: &[u8]) {
+    pub(super) fn file(&mut self, path: &str, name: Option<String>, data: Vec<u8>) {
         // Members live below the archive's name; an unnamed archive adds no segment.
         let prefix = match &name {
             Some(n) => format!("{path}/{n}"),
             None => path.to_string(),
         };
+        let at = self.out.files.len();
         self.out.files.push(File {
             path: path.to_string(),
             name,
-            data: Some(data.to_vec()),
+            data: None,
             problem: None,
         });
-        if zip::looks_like_zip(data) {
-            self.zip(&prefix, data, 1, true);
+        // The members follow their archive; its bytes go in once they are read.
+        if zip::looks_like_zip(&data) {
+            self.zip(&prefix, &data, 1, true);
         }
+        self.out.files[at].data = Some(data);
     }
 }
 

@@ -5,7 +5,8 @@
 //!
 //! Built once per message by the searches, only as deep as the search reads
 //! ([`Want`]): header fields from the inventory's header scan, texts and HTML by
-//! `text_walk`, attachment contents by `file_walk`; `scan` never builds it. Pure: no
+//! `text_walk`, attachment contents by the text walk where it is sure of them and by
+//! `file_walk` (mail-parser's full parse) elsewhere; `scan` never builds it. Pure: no
 //! I/O.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -200,10 +201,22 @@ impl Decoded {
     /// Decodes what `want` asks of a message (its parsed view: mbox quoting already
     /// undone). Header fields are read with the inventory's header scan; texts, names
     /// and HTML by walking the MIME tree and decoding only those parts (`text_walk`);
-    /// attachment contents with mail-parser's full parse (`file_walk`), which decodes
-    /// every part. Never panics: a parser panic becomes a problem and whatever was
-    /// decoded before it is kept.
+    /// attachment contents by the same walk where it is sure of them, else with
+    /// mail-parser's full parse (`file_walk`), which decodes every part. Never panics: a
+    /// parser panic becomes a problem and whatever was decoded before it is kept.
     pub fn parse(parser: &MessageParser, bytes: &[u8], zip_caps: &ZipCaps, want: Want) -> Decoded {
+        Self::parse_files_by(parser, bytes, zip_caps, want, false)
+    }
+
+    /// [`Self::parse`], where `full_parse` makes mail-parser's full parse find the
+    /// files of every message (the tests' reference for the text walk's files).
+    fn parse_files_by(
+        parser: &MessageParser,
+        bytes: &[u8],
+        zip_caps: &ZipCaps,
+        want: Want,
+        full_parse: bool,
+    ) -> Decoded {
         let mut out = Decoded::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
             let (well_formed, (top, body_at)) = header_fields(bytes, want, &mut out);
@@ -220,7 +233,9 @@ impl Decoded {
                 parts: 0,
                 zip_caps,
                 want,
-                files_unsure: !want.reads_text(),
+                files_unsure: full_parse || !want.reads_text(),
+                found_files: Vec::new(),
+                bodies_irregular: false,
             };
             let before = walk.out.problems.len();
             if want.reads_text() {
@@ -232,15 +247,24 @@ impl Decoded {
                     walk.fast_plain_text(bytes);
                 }
             }
-            // The text walk saw every part: when each one is a text body in a structure
-            // every reader splits alike, the message has no file and the full parse,
-            // the costliest step, is skipped.
-            if want.files && walk.files_unsure {
+            // The text walk saw every part: in a structure every reader splits alike,
+            // with each file's bytes read alike, its files are the message's and the
+            // full parse, the costliest step, is skipped.
+            if want.files {
                 // The file walk's problems are listed first, as when it ran first.
                 let text_problems = walk.out.problems.split_off(before);
-                walk.parts = 0;
-                if let Some(message) = parser.parse(bytes) {
-                    walk.message_files(&message);
+                // A body mail-parser would flag (irregular base64 or quoted-printable)
+                // takes the full parse too, so its problem is reported as it was.
+                let found = !walk.found_files.is_empty();
+                if walk.files_unsure || (found && walk.bodies_irregular) {
+                    walk.parts = 0;
+                    if let Some(message) = parser.parse(bytes) {
+                        walk.message_files(&message);
+                    }
+                } else {
+                    for found in std::mem::take(&mut walk.found_files) {
+                        walk.file(&found.path, found.name, found.data);
+                    }
                 }
                 walk.out.problems.extend(text_problems);
             }
@@ -257,9 +281,14 @@ struct Walk<'o, 'c, 'w> {
     parts: usize,
     zip_caps: &'c ZipCaps,
     want: Want<'w>,
-    /// The text walk saw a part that may be a file, or a structure readers may split
-    /// differently (set by `text_walk`; true when there was no text walk).
+    /// The text walk saw a part that may be a file and that it cannot read as every
+    /// reader would, or a structure readers may split differently (set by `text_walk`;
+    /// true when there was no text walk): mail-parser's full parse finds the files.
     files_unsure: bool,
+    /// The files the text walk found, while it is sure of them.
+    found_files: Vec<text_walk::FoundFile>,
+    /// A text body's transfer encoding was irregular (see `recover`).
+    bodies_irregular: bool,
 }
 
 /// The wanted top-level header fields, decoded, and the sender addresses among them,

@@ -1,11 +1,14 @@
-//! The file walk is skipped only when the text walk saw every part as a text body in a
-//! structure every reader splits alike: hand-written messages where mail-parser (the
-//! file walk) finds an attachment that a strict split would not see must still yield it.
+//! The file walk is skipped only when the text walk is sure of a message's files (a
+//! structure every reader splits alike, each file's bytes read alike): hand-written
+//! messages where mail-parser (the file walk) finds an attachment that a strict split
+//! would not see must still yield it, and on the real corpora the text walk's files are
+//! the full parse's, byte for byte.
 
 use super::*;
 
-fn decode(raw: &str) -> Decoded {
-    let want = Want {
+/// Every text, the HTML and the files.
+fn want_bodies_and_files() -> Want<'static> {
+    Want {
         headers: None,
         header_places_only: None,
         senders: false,
@@ -13,7 +16,11 @@ fn decode(raw: &str) -> Decoded {
         names_and_html_text: true,
         html: true,
         files: true,
-    };
+    }
+}
+
+fn decode(raw: &str) -> Decoded {
+    let want = want_bodies_and_files();
     Decoded::parse(&parser(), raw.as_bytes(), &ZipCaps::default(), want)
 }
 
@@ -123,4 +130,62 @@ fn whitespace_collapses_as_split_whitespace_joins_it() {
         decode_unstructured(b"from a.example\r\n\tby b.example ;\x0b x"),
         "from a.example by b.example ; x"
     );
+}
+
+/// Every message of the corpora whose files the text walk finds (clean structures,
+/// files unencoded or in clean base64) has exactly the files, bytes and problems that
+/// mail-parser's full parse gives it.
+#[test]
+fn files_the_text_walk_finds_are_the_full_parse_files() {
+    let want = want_bodies_and_files();
+    let (parser, caps) = (parser(), ZipCaps::default());
+    let (mut messages, mut with_files, mut files) = (0, 0, 0);
+    for folder in [
+        "phishing-pot/email",
+        "spamassassin-public/spam",
+        "spamassassin-public/spam_2",
+        "spamassassin-public/easy_ham",
+        "spamassassin-public/hard_ham",
+        "csdmc2010-spam/TRAINING",
+        "enron-palimpzest-sample/enron-eval-medium",
+        "rspamd-test-messages",
+        "mime-is-broken/hide-content.d/new",
+        "mime-is-broken/hide-filename.d/cur",
+        "enmime-testdata/mail",
+        "enmime-testdata/parts",
+        "enmime-testdata/low-quality",
+        "stalwart-mail-parser/eml/rfc",
+        "stalwart-mail-parser/eml/malformed",
+        "stalwart-mail-parser/eml/thirdparty",
+        "stalwart-mail-parser/eml/legacy",
+        "nodemailer-mailparser",
+        "spamscope-mail-parser",
+        "spamassassin-testdata/spam",
+        "spamassassin-testdata/nice",
+    ] {
+        for path in crate::corpora_for_tests::corpus_files(folder) {
+            let bytes = std::fs::read(&path).unwrap();
+            let fast = Decoded::parse_files_by(&parser, &bytes, &caps, want, false);
+            let full = Decoded::parse_files_by(&parser, &bytes, &caps, want, true);
+            let summary = |d: &Decoded| -> Vec<String> {
+                let len = |f: &File| f.data.as_ref().map(Vec::len);
+                let files = d.files.iter();
+                files
+                    .map(|f| format!("{} {:?} {:?} {:?}", f.path, f.name, len(f), f.problem))
+                    .collect()
+            };
+            assert_eq!(summary(&fast), summary(&full), "{}", path.display());
+            assert!(fast.files == full.files, "{}: bytes differ", path.display());
+            // A message without files never takes the full parse, whose problems
+            // (a text body mail-parser flags) it then does not report.
+            if !full.files.is_empty() {
+                assert_eq!(fast.problems, full.problems, "{}", path.display());
+            }
+            messages += 1;
+            with_files += usize::from(!fast.files.is_empty());
+            files += fast.files.len();
+        }
+    }
+    eprintln!("{messages} messages, {with_files} with {files} files");
+    assert!(with_files > 800, "{with_files} messages with files");
 }

@@ -5,9 +5,14 @@
 //! when its members' names are wanted. mail-parser's full parse decodes every part,
 //! the base64 of every image and PDF included: a third of a search's time.
 //!
-//! The walk also notes whether the message may carry files (`Walk::files_unsure`): a
-//! part that is not a text body, or a structure readers may split differently. Only
-//! then does a rescan pay for mail-parser's full parse (`file_walk`).
+//! When files are wanted (rescans, files searches) the walk also keeps the files it
+//! meets, as long as it is sure every reader takes the same bytes for them: a part of a
+//! type mail-parser reads as a file, delimited in a structure every reader splits alike,
+//! with no transfer encoding or clean base64. Otherwise (`Walk::files_unsure`: another
+//! transfer encoding, irregular base64, a structure readers may split differently, a
+//! digest) mail-parser's full parse (`file_walk`) finds the message's files, as it did
+//! for every message with a file before; so it does when a message with files has a
+//! text body whose encoding mail-parser would flag, whose problem it reports.
 //!
 //! Transfer decoding is lenient from the start (`recover`), so a part a strict decoder
 //! would give up on reads as mail readers show it.
@@ -85,14 +90,31 @@ impl<'a> PartHeaderReader<'a> {
 /// A body with its transfer encoding undone (lenient: see `recover`), and for base64
 /// the plain text appended after the data.
 fn transfer_decoded<'a>(body: &'a [u8], encoding: Option<&[u8]>) -> (Cow<'a, [u8]>, &'a [u8]) {
+    let (data, trailer, _) = transfer_decoded_checked(body, encoding);
+    (data, trailer)
+}
+
+/// [`transfer_decoded`], and whether the encoding was regular: clean base64 or
+/// quoted-printable whose every `=` begins an escape or a soft line break, which every
+/// decoder reads alike and mail-parser without a problem.
+fn transfer_decoded_checked<'a>(
+    body: &'a [u8],
+    encoding: Option<&[u8]>,
+) -> (Cow<'a, [u8]>, &'a [u8], bool) {
     let encoding = encoding.map(<[u8]>::trim_ascii).unwrap_or_default();
     if encoding.eq_ignore_ascii_case(b"base64") {
+        // Clean base64 (nearly all of it) decodes four characters at a time, and has
+        // no appended text to look for.
+        if let Some(data) = recover::base64_clean(body) {
+            return (Cow::Owned(data), &[], true);
+        }
         let (data, trailer) = recover::base64_with_trailer(body);
-        (Cow::Owned(data), trailer)
+        (Cow::Owned(data), trailer, false)
     } else if encoding.eq_ignore_ascii_case(b"quoted-printable") {
-        (Cow::Owned(recover::quoted_printable_lenient(body)), &[])
+        let (data, regular) = recover::quoted_printable_checked(body);
+        (Cow::Owned(data), &[], regular)
     } else {
-        (Cow::Borrowed(body), &[])
+        (Cow::Borrowed(body), &[], true)
     }
 }
 
@@ -166,17 +188,31 @@ impl Walk<'_, '_, '_> {
             self.text(TextField::Subject, prefix, || decode_unstructured(subject));
         }
         match multipart_boundary(h) {
-            Some(boundary) => self.fast_children(body, boundary, prefix, depth),
-            None => self.fast_part(h, body, &section(prefix, 1), depth),
+            Some(boundary) => self.fast_children(h, body, boundary, prefix, depth),
+            None => self.fast_part(h, body, &section(prefix, 1), depth, false),
         }
     }
 
     /// A message without a header block, read as one plain text part.
     pub(super) fn fast_plain_text(&mut self, bytes: &[u8]) {
-        self.fast_part(&PartHeaders::default(), bytes, "1", 0);
+        self.fast_part(&PartHeaders::default(), bytes, "1", 0, false);
     }
 
-    fn fast_children(&mut self, body: &[u8], boundary: &str, prefix: &str, depth: usize) {
+    /// The children of a multipart part or message with headers `h`.
+    fn fast_children(
+        &mut self,
+        h: &PartHeaders,
+        body: &[u8],
+        boundary: &str,
+        prefix: &str,
+        depth: usize,
+    ) {
+        // A digest's parts are messages by default: files to mail-parser.
+        self.files_unsure |= h
+            .ctype
+            .as_ref()
+            .and_then(|c| c.subtype())
+            .is_some_and(|s| s.eq_ignore_ascii_case("digest"));
         if depth >= MAX_DEPTH || boundary.is_empty() {
             self.files_unsure = true;
             return;
@@ -189,28 +225,31 @@ impl Walk<'_, '_, '_> {
             // The boundary never occurs: by RFC 2046 the body is all preamble, but mail
             // readers show it as text, and a search must not skip what a person sees.
             let plain = PartHeaders::default();
-            return self.fast_part(&plain, body, &section(prefix, 1), depth + 1);
+            return self.fast_part(&plain, body, &section(prefix, 1), depth + 1, false);
         }
         for (n, child) in children.into_iter().enumerate() {
             let (h, at) = part_headers(child);
-            self.fast_part(&h, &child[at..], &section(prefix, n + 1), depth + 1);
+            self.fast_part(&h, &child[at..], &section(prefix, n + 1), depth + 1, true);
         }
     }
 
-    fn fast_part(&mut self, h: &PartHeaders, body: &[u8], path: &str, depth: usize) {
+    /// `delimited`: the body is a multipart's child, ended by a delimiter line (not the
+    /// rest of a message, where readers differ on the last line break).
+    fn fast_part(
+        &mut self,
+        h: &PartHeaders,
+        body: &[u8],
+        path: &str,
+        depth: usize,
+        delimited: bool,
+    ) {
         self.files_unsure |= h.ambiguous;
         if self.over_part_cap() {
             self.files_unsure = true;
             return;
         }
         if let Some(boundary) = multipart_boundary(h) {
-            // A digest's parts are messages by default: files to mail-parser.
-            self.files_unsure |= h
-                .ctype
-                .as_ref()
-                .and_then(|c| c.subtype())
-                .is_some_and(|s| s.eq_ignore_ascii_case("digest"));
-            return self.fast_children(body, boundary, path, depth);
+            return self.fast_children(h, body, boundary, path, depth);
         }
         let ctype = h.ctype.as_ref();
         let main = ctype.map_or("text", |c| c.ctype());
@@ -232,14 +271,17 @@ impl Walk<'_, '_, '_> {
         let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
         let is_html = is(main, "text") && is(sub, "html");
         // Only a body (text, not an attachment) is no file; anything else may be one.
-        self.files_unsure |= !is(main, "text") || is_attachment || depth >= MAX_DEPTH;
+        if !is(main, "text") || is_attachment || depth >= MAX_DEPTH {
+            self.fast_file(h, body, path, name, depth, delimited);
+        }
         if is(main, "message") && (is(sub, "rfc822") || is(sub, "global")) {
             if depth < MAX_DEPTH {
                 let (decoded, _) = transfer_decoded(body, h.encoding);
                 self.fast_message(&decoded, path, depth + 1);
             }
         } else if is(main, "text") && !is_attachment {
-            let (decoded, trailer) = transfer_decoded(body, h.encoding);
+            let (decoded, trailer, regular) = transfer_decoded_checked(body, h.encoding);
+            self.bodies_irregular |= !regular;
             let mut text = to_text(decoded, ctype);
             if !trailer.is_empty() {
                 text.push('\n');
@@ -264,6 +306,83 @@ impl Walk<'_, '_, '_> {
                 self.zip(&prefix, &decoded, 1, false);
             }
         }
+    }
+}
+
+/// A file the text walk found in a clean structure, kept until the walk ends: mail-parser
+/// decides the files instead if the walk later meets a part it may read differently.
+pub(super) struct FoundFile {
+    pub(super) path: String,
+    pub(super) name: Option<String>,
+    pub(super) data: Vec<u8>,
+}
+
+impl Walk<'_, '_, '_> {
+    /// A part that is or may be a file. Where every reader takes the same bytes for it
+    /// (the part types mail-parser reads as files, with no transfer encoding or with
+    /// clean base64) it is kept as found; anything else leaves the message's files to
+    /// mail-parser's full parse, as every file was before, and the walk stops keeping.
+    /// So does a file that is not a multipart's child: the whole body of a message.
+    fn fast_file(
+        &mut self,
+        h: &PartHeaders,
+        body: &[u8],
+        path: &str,
+        name: Option<&str>,
+        depth: usize,
+        delimited: bool,
+    ) {
+        if !self.want.files || self.files_unsure || !delimited {
+            self.files_unsure = true;
+            return;
+        }
+        let main = h.ctype.as_ref().map_or("text", |c| c.ctype());
+        let sub = h
+            .ctype
+            .as_ref()
+            .and_then(|c| c.subtype())
+            .unwrap_or("plain");
+        let is_message = main.eq_ignore_ascii_case("message")
+            && (sub.eq_ignore_ascii_case("rfc822") || sub.eq_ignore_ascii_case("global"));
+        let file_type = is_message
+            || [
+                "text",
+                "application",
+                "image",
+                "audio",
+                "video",
+                "font",
+                "model",
+            ]
+            .iter()
+            .any(|t| main.eq_ignore_ascii_case(t));
+        let data = (file_type && depth < MAX_DEPTH)
+            .then(|| file_bytes(body, h.encoding))
+            .flatten();
+        match data {
+            Some(data) => self.found_files.push(FoundFile {
+                path: path.to_string(),
+                name: name.map(str::to_string),
+                data,
+            }),
+            None => self.files_unsure = true,
+        }
+    }
+}
+
+/// A file's bytes when every reader decodes them alike: no transfer encoding (7bit,
+/// 8bit, binary or none said), or base64 that is clean (`recover::base64_clean`).
+fn file_bytes(body: &[u8], encoding: Option<&[u8]>) -> Option<Vec<u8>> {
+    let encoding = encoding.map(<[u8]>::trim_ascii).unwrap_or_default();
+    let unencoded = [&b""[..], b"7bit", b"8bit", b"binary"]
+        .iter()
+        .any(|e| encoding.eq_ignore_ascii_case(e));
+    if unencoded {
+        Some(body.to_vec())
+    } else if encoding.eq_ignore_ascii_case(b"base64") {
+        recover::base64_clean(body)
+    } else {
+        None
     }
 }
 
