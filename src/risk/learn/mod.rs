@@ -11,8 +11,6 @@
 //! f32 bias per class, u32 feature count, then per feature (sorted by token) a u8 token
 //! length, the token's UTF-8 bytes and one f32 weight per class.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -21,8 +19,11 @@ use super::links::Links;
 use crate::message::decoded::{self, Decoded, Want};
 use crate::message::zip::ZipCaps;
 
+mod index;
 pub mod tokens;
 pub mod train;
+
+use index::TokenIndex;
 
 const MAGIC: &[u8; 8] = b"MSMODEL1";
 /// Classes, in the order of the weights.
@@ -82,31 +83,13 @@ pub struct Model {
     /// chase and a compare per hit. Two of the shipped 10,000 tokens sharing a hash, or a
     /// message's word taking a token's, has odds of about 1 in 10^11 per model and 1 in
     /// 10^15 per word; the model keeps the first of two such tokens.
-    index: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+    index: TokenIndex,
 }
 
 /// A 64-bit hash of a token (XXH3, unseeded: the model's tokens are fixed, and a word
 /// that took a token's hash would only count as that token).
 fn token_hash(token: &str) -> u64 {
     twox_hash::XxHash3_64::oneshot(token.as_bytes())
-}
-
-/// The index's hasher: its keys are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("the token index hashes only u64 keys");
-    }
-
-    fn write_u64(&mut self, h: u64) {
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// What the model says of one message: class probabilities (summing to 1) and the
@@ -202,10 +185,7 @@ impl Model {
         features.dedup_by(|a, b| a.0 == b.0);
         let tokens: Vec<Box<str>> = features.iter().map(|(t, _)| t.as_str().into()).collect();
         let weights = features.iter().map(|(_, w)| *w).collect();
-        let mut index = HashMap::with_capacity_and_hasher(tokens.len(), Default::default());
-        for (i, t) in tokens.iter().enumerate() {
-            index.entry(token_hash(t)).or_insert(i as u32);
-        }
+        let index = TokenIndex::new(tokens.iter().map(|t| token_hash(t)));
         Model {
             bias,
             tokens,
@@ -271,7 +251,7 @@ impl Model {
 
     /// The feature id of a token, if the model has it.
     pub fn id(&self, token: &str) -> Option<u32> {
-        self.index.get(&token_hash(token)).copied()
+        self.index.get(token_hash(token))
     }
 
     /// The feature ids present in a message, sorted, once each.
