@@ -202,19 +202,9 @@ fn image_only(d: &Decoded, out: &mut Vec<Signal>) {
     if bodies.is_empty() {
         return;
     }
-    let images: usize = bodies
-        .iter()
-        .map(|h| {
-            let b = h.html.as_bytes();
-            memchr::memmem::find_iter(b, b"<img").count()
-                + memchr::memmem::find_iter(b, b"<IMG").count()
-        })
-        .sum();
-    if images == 0 {
-        return;
-    }
     // Counted only up to one past the bound: whether there are more is all that
-    // matters, and a long body would otherwise be read to its end.
+    // matters, and a long body would otherwise be read to its end. Read before the
+    // images are counted: most bodies have words, and their HTML is then not searched.
     let letters = |field: TextField| -> usize {
         d.texts
             .iter()
@@ -225,7 +215,18 @@ fn image_only(d: &Decoded, out: &mut Vec<Signal>) {
             .count()
     };
     let visible = letters(TextField::BodyHtml);
-    if visible <= IMAGE_TEXT_MAX && letters(TextField::BodyText) <= IMAGE_TEXT_MAX {
+    if visible > IMAGE_TEXT_MAX || letters(TextField::BodyText) > IMAGE_TEXT_MAX {
+        return;
+    }
+    let images: usize = bodies
+        .iter()
+        .map(|h| {
+            let b = h.html.as_bytes();
+            memchr::memmem::find_iter(b, b"<img").count()
+                + memchr::memmem::find_iter(b, b"<IMG").count()
+        })
+        .sum();
+    if images > 0 {
         out.push(Signal {
             rule: "spam.image_only",
             detail: format!("HTML body of {images} image(s) and {visible} letters of text"),
