@@ -270,11 +270,16 @@ impl Walk<'_, '_, '_> {
                 .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
         let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
         let is_html = is(main, "text") && is(sub, "html");
+        let is_message = is(main, "message") && (is(sub, "rfc822") || is(sub, "global"));
         // Only a body (text, not an attachment) is no file; anything else may be one.
         if !is(main, "text") || is_attachment || depth >= MAX_DEPTH {
-            self.fast_file(h, body, path, name, depth, delimited);
+            // What mail-parser reads as a file, and where it ends as every reader ends it.
+            let readable = delimited
+                && depth < MAX_DEPTH
+                && (is_message || FILE_TYPES.iter().any(|t| is(main, t)));
+            self.fast_file(body, h.encoding, path, name, readable);
         }
-        if is(main, "message") && (is(sub, "rfc822") || is(sub, "global")) {
+        if is_message {
             if depth < MAX_DEPTH {
                 let (decoded, _) = transfer_decoded(body, h.encoding);
                 self.fast_message(&decoded, path, depth + 1);
@@ -319,45 +324,20 @@ pub(super) struct FoundFile {
 
 impl Walk<'_, '_, '_> {
     /// A part that is or may be a file. Where every reader takes the same bytes for it
-    /// (the part types mail-parser reads as files, with no transfer encoding or with
-    /// clean base64) it is kept as found; anything else leaves the message's files to
-    /// mail-parser's full parse, as every file was before, and the walk stops keeping.
-    /// So does a file that is not a multipart's child: the whole body of a message.
+    /// (`readable`: a type mail-parser reads as a file, in a multipart's child ended by
+    /// its delimiter line; and no transfer encoding, or clean base64) it is kept as
+    /// found; anything else leaves the message's files to mail-parser's full parse, as
+    /// every file was before, and the walk stops keeping.
     fn fast_file(
         &mut self,
-        h: &PartHeaders,
         body: &[u8],
+        encoding: Option<&[u8]>,
         path: &str,
         name: Option<&str>,
-        depth: usize,
-        delimited: bool,
+        readable: bool,
     ) {
-        if !self.want.files || self.files_unsure || !delimited {
-            self.files_unsure = true;
-            return;
-        }
-        let main = h.ctype.as_ref().map_or("text", |c| c.ctype());
-        let sub = h
-            .ctype
-            .as_ref()
-            .and_then(|c| c.subtype())
-            .unwrap_or("plain");
-        let is_message = main.eq_ignore_ascii_case("message")
-            && (sub.eq_ignore_ascii_case("rfc822") || sub.eq_ignore_ascii_case("global"));
-        let file_type = is_message
-            || [
-                "text",
-                "application",
-                "image",
-                "audio",
-                "video",
-                "font",
-                "model",
-            ]
-            .iter()
-            .any(|t| main.eq_ignore_ascii_case(t));
-        let data = (file_type && depth < MAX_DEPTH)
-            .then(|| file_bytes(body, h.encoding))
+        let data = (readable && self.want.files && !self.files_unsure)
+            .then(|| file_bytes(body, encoding))
             .flatten();
         match data {
             Some(data) => self.found_files.push(FoundFile {
@@ -369,6 +349,17 @@ impl Walk<'_, '_, '_> {
         }
     }
 }
+
+/// The main MIME types mail-parser reads as a file (besides attached messages).
+const FILE_TYPES: [&str; 7] = [
+    "text",
+    "application",
+    "image",
+    "audio",
+    "video",
+    "font",
+    "model",
+];
 
 /// A file's bytes when every reader decodes them alike: no transfer encoding (7bit,
 /// 8bit, binary or none said), or base64 that is clean (`recover::base64_clean`).
