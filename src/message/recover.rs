@@ -10,6 +10,10 @@
 //! footer) is not base64 at all. The data ends at the first line after it that is not
 //! base64, and what follows is returned as the plain text it is, so a footer is neither
 //! decoded into garbage nor lost.
+//!
+//! The module also tells regular encodings from irregular ones (`base64_clean`,
+//! `quoted_printable_checked`): where every decoder reads the same bytes, the text walk
+//! may keep a file itself instead of asking mail-parser's full parse.
 
 /// Splits a base64 body into its data and the plain text appended after it: the data
 /// ends before the first non-blank line, after data lines began, that holds anything
