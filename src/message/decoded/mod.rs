@@ -255,8 +255,8 @@ impl Decoded {
                 let text_problems = walk.out.problems.split_off(before);
                 // A body mail-parser would flag (irregular base64 or quoted-printable)
                 // takes the full parse too, so its problem is reported as it was.
-                let found = !walk.found_files.is_empty();
-                if walk.files_unsure || (found && walk.bodies_irregular) {
+                let has_files = !walk.found_files.is_empty();
+                if walk.files_unsure || (has_files && walk.bodies_irregular) {
                     walk.parts = 0;
                     if let Some(message) = parser.parse(bytes) {
                         walk.message_files(&message);
