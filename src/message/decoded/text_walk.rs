@@ -272,14 +272,20 @@ impl Walk<'_, '_, '_> {
         let is_html = is(main, "text") && is(sub, "html");
         let is_message = is(main, "message") && (is(sub, "rfc822") || is(sub, "global"));
         // Only a body (text, not an attachment) is no file; anything else may be one.
+        let mut file = None;
         if !is(main, "text") || is_attachment || depth >= MAX_DEPTH {
             // What mail-parser reads as a file, and where it ends as every reader ends it.
             let readable = delimited
                 && depth < MAX_DEPTH
                 && (is_message || FILE_TYPES.iter().any(|t| is(main, t)));
-            self.fast_file(body, h.encoding, path, name, readable);
+            file = self.sure_file_bytes(body, h.encoding, readable);
         }
         if is_message {
+            // The attached message is kept before the files inside it, as mail-parser
+            // lists them.
+            if let Some(data) = file.take() {
+                self.keep_file(path, name, data);
+            }
             if depth < MAX_DEPTH {
                 let (decoded, _) = transfer_decoded(body, h.encoding);
                 self.fast_message(&decoded, path, depth + 1);
@@ -299,10 +305,10 @@ impl Walk<'_, '_, '_> {
                 self.text(TextField::BodyText, path, || text);
             }
         } else if is_html && self.want.html {
-            let (decoded, _) = transfer_decoded(body, h.encoding);
+            let decoded = kept_or_decoded(file.as_deref(), body, h.encoding);
             self.html(true, path, to_text(decoded, ctype));
         } else if self.want.names_and_html_text && may_be_zip(body, h.encoding) {
-            let (decoded, _) = transfer_decoded(body, h.encoding);
+            let decoded = kept_or_decoded(file.as_deref(), body, h.encoding);
             if zip::looks_like_zip(&decoded) {
                 let prefix = match name {
                     Some(n) => format!("{path}/{n}"),
@@ -310,6 +316,9 @@ impl Walk<'_, '_, '_> {
                 };
                 self.zip(&prefix, &decoded, 1, false);
             }
+        }
+        if let Some(data) = file {
+            self.keep_file(path, name, data);
         }
     }
 }
@@ -323,31 +332,41 @@ pub(super) struct FoundFile {
 }
 
 impl Walk<'_, '_, '_> {
-    /// A part that is or may be a file. Where every reader takes the same bytes for it
-    /// (`readable`: a type mail-parser reads as a file, in a multipart's child ended by
-    /// its delimiter line; and no transfer encoding, or clean base64) it is kept as
-    /// found; anything else leaves the message's files to mail-parser's full parse, as
-    /// every file was before, and the walk stops keeping.
-    fn fast_file(
+    /// The bytes of a part that is or may be a file, where every reader takes the same
+    /// bytes for it (`readable`: a type mail-parser reads as a file, in a multipart's
+    /// child ended by its delimiter line; and no transfer encoding, or clean base64).
+    /// Anything else leaves the message's files to mail-parser's full parse, as every
+    /// file was before, and the walk stops keeping files.
+    fn sure_file_bytes(
         &mut self,
         body: &[u8],
         encoding: Option<&[u8]>,
-        path: &str,
-        name: Option<&str>,
         readable: bool,
-    ) {
+    ) -> Option<Vec<u8>> {
         let data = (readable && self.want.files && !self.files_unsure)
             .then(|| file_bytes(body, encoding))
             .flatten();
-        match data {
-            Some(data) => self.found_files.push(FoundFile {
-                path: path.to_string(),
-                name: name.map(str::to_string),
-                data,
-            }),
-            None => self.files_unsure = true,
-        }
+        self.files_unsure |= data.is_none();
+        data
     }
+
+    /// Keeps a file the walk is sure of (see [`Self::sure_file_bytes`]).
+    fn keep_file(&mut self, path: &str, name: Option<&str>, data: Vec<u8>) {
+        self.found_files.push(FoundFile {
+            path: path.to_string(),
+            name: name.map(str::to_string),
+            data,
+        });
+    }
+}
+
+/// A part's bytes: those kept as its file, else its body transfer-decoded (leniently).
+fn kept_or_decoded<'a>(
+    kept: Option<&'a [u8]>,
+    body: &'a [u8],
+    encoding: Option<&[u8]>,
+) -> Cow<'a, [u8]> {
+    kept.map_or_else(|| transfer_decoded(body, encoding).0, Cow::Borrowed)
 }
 
 /// The main MIME types mail-parser reads as a file (besides attached messages).

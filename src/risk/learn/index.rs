@@ -76,15 +76,11 @@ mod tests {
     /// range collide in their slots and repeat, so probing and first-wins are exercised.
     #[test]
     fn finds_what_a_hash_map_finds() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         for size in [0, 1, 7, 100, 10_000] {
-            let hashes: Vec<u64> = (0..size).map(|_| next() % 40_000 * 0x1_0000).collect();
+            let hashes: Vec<u64> = crate::random_for_tests::numbers(size, 40_000, size as u64)
+                .into_iter()
+                .map(|n| n * 0x1_0000)
+                .collect();
             let index = TokenIndex::new(hashes.iter().copied());
             let mut reference = HashMap::new();
             for (id, &h) in hashes.iter().enumerate() {
