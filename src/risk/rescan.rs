@@ -107,7 +107,7 @@ impl Rescanner {
     }
 
     /// No text classifier: the spam tiers and the phishing class are not computed, and
-    /// only rules raise categories (deterministic evidence only).
+    /// only rules raise categories (deterministic evidence only), the spam rules too.
     pub fn without_classifier(mut self) -> Rescanner {
         self.model = None;
         self
@@ -195,10 +195,8 @@ impl Rescanner {
             filing: m.filing,
         };
         // Scored once; the spam tiers and the phishing class both read these scores.
-        if let Some(model) = &self.model {
-            let scores = model.score(&content);
-            spam::check(&content, &scores, &mut evidence);
-        }
+        let scores = self.model.as_ref().map(|model| model.score(&content));
+        spam::check(&content, scores.as_ref(), &mut evidence);
         phishing::check(&content, &self.lists, &mut evidence);
         impersonation::check(&content, &self.directory, &mut evidence);
         unwanted::check(&content, &mut evidence);

@@ -42,11 +42,13 @@ pub fn wants(name: &str) -> bool {
         .any(|n| name.eq_ignore_ascii_case(n))
 }
 
-/// Emits the spam tier and the phishing class evidence of one message.
-pub fn check(content: &Content, scores: &Scores, out: &mut Vec<Evidence>) {
+/// Emits the rule signals' evidence of one message and, with the classifier's
+/// `scores`, the spam tier and the phishing class. Without a classifier
+/// (`--no-classifier`) the rules still stand alone: GTUBE is Obvious spam, hidden text
+/// and image-only bodies Possible spam, the others insights.
+pub fn check(content: &Content, scores: Option<&Scores>, out: &mut Vec<Evidence>) {
     let mut signals = Vec::new();
     rules::signals(content.decoded, &mut signals);
-    let combined = combine(1.0 - scores.ham, &signals);
     for s in &signals {
         let (category, score) = match s.rule {
             "spam.gtube" => (Some(Category::ObviousSpam), 1.0),
@@ -60,6 +62,14 @@ pub fn check(content: &Content, scores: &Scores, out: &mut Vec<Evidence>) {
             score,
         });
     }
+    if let Some(scores) = scores {
+        learned(scores, &signals, out);
+    }
+}
+
+/// The spam tier (the classifier's score with the rule signals) and the phishing class.
+fn learned(scores: &Scores, signals: &[rules::Signal], out: &mut Vec<Evidence>) {
+    let combined = combine(1.0 - scores.ham, signals);
     // A learned score alone never makes a High-level verdict (Jail even from a trusted
     // contact): Obvious spam needs a rule that saw something (GTUBE, hidden text, …).
     let tier = spam_tier(combined).map(|t| match t {

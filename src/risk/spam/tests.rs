@@ -8,6 +8,12 @@ use crate::risk::learn::{self, Model};
 use crate::risk::links::Links;
 
 fn assess(raw: &str) -> Vec<Evidence> {
+    assess_with(raw, true)
+}
+
+/// The evidence of one message, with the shipped model or (`classifier` false) by the
+/// rules alone, as `rescan --no-classifier`.
+fn assess_with(raw: &str, classifier: bool) -> Vec<Evidence> {
     let decoded = learn::decode(raw.as_bytes());
     let contacts = Contacts::default();
     let links = Links::read(&decoded);
@@ -22,9 +28,9 @@ fn assess(raw: &str) -> Vec<Evidence> {
         filing: Default::default(),
     };
     let model = Model::default_model();
-    let scores = model.score(&content);
+    let scores = classifier.then(|| model.score(&content));
     let mut out = Vec::new();
-    check(&content, &scores, &mut out);
+    check(&content, scores.as_ref(), &mut out);
     out
 }
 
@@ -70,6 +76,30 @@ fn gtube_is_obvious_spam() {
     let ev = assess(&gtube_message());
     assert!(categories(&ev).contains(&Category::ObviousSpam), "{ev:?}");
     assert!(ev.iter().any(|e| e.rule == "spam.gtube"));
+}
+
+#[test]
+fn without_the_classifier_the_rules_stand_alone() {
+    let ev = assess_with(&gtube_message(), false);
+    assert_eq!(categories(&ev), [Category::ObviousSpam], "{ev:?}");
+    // The pharmacy mail's bare-IP link is an insight; no tier without the classifier.
+    let ev = assess_with(PILLS, false);
+    assert!(ev.iter().any(|e| e.rule == "spam.url_ip"), "{ev:?}");
+    assert!(categories(&ev).is_empty(), "{ev:?}");
+    assert!(
+        !ev.iter().any(|e| e.rule.ends_with(".classifier")),
+        "{ev:?}"
+    );
+    let hidden = "From: a@b.example\r\nTo: c@d.example\r\nSubject: hi\r\n\
+Content-Type: text/html\r\n\r\n<html><body><p>Meet me at noon.</p>\
+<div style=\"display:none\">cheap replica watches casino bonus loans pharmacy \
+discount offer winner lottery prize claim now</div></body></html>\r\n";
+    let ev = assess_with(hidden, false);
+    assert_eq!(categories(&ev), [Category::PossibleSpam], "{ev:?}");
+    assert!(
+        ev.iter().any(|e| e.rule == "spam.html_hidden_text"),
+        "{ev:?}"
+    );
 }
 
 #[test]
