@@ -74,3 +74,27 @@ fn real_links_read_the_same_as_parsed_whole() {
     }
     assert!(compared > 5_000, "only {compared} links compared");
 }
+
+/// An href is read as browsers read it, without its tabs and newlines; one without any
+/// is read as written.
+#[test]
+fn hrefs_are_read_without_tabs_and_newlines() {
+    use crate::message::decoded::{Decoded, Html};
+    let html = "<a href=\"http://ex\tam\r\nple.com/a\nb\">x</a> \
+                <a href=\"https://plain.example/p?q=1\">y</a>";
+    let d = Decoded {
+        html: vec![Html {
+            attachment: false,
+            path: "1".into(),
+            html: html.into(),
+        }],
+        ..Decoded::default()
+    };
+    let links = super::Links::read(&d);
+    let urls: Vec<&str> = links.urls.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(
+        urls,
+        ["http://example.com/ab", "https://plain.example/p?q=1"]
+    );
+    assert_eq!(links.hosts(), ["example.com", "plain.example"]);
+}
