@@ -378,3 +378,38 @@ fn dkim_keys_verify_real_signatures_offline() {
     assert_eq!(text.matches("[dkim.offline_pass]").count(), 2, "{text}");
     assert_eq!(text.matches("[dkim.offline_fail]").count(), 2, "{text}");
 }
+
+/// `--no-classifier` keeps the spam rules: SpamAssassin's and rspamd's own GTUBE test
+/// messages are Obvious spam (High: Jail) by the rule alone, with no classifier line.
+#[test]
+fn without_the_classifier_gtube_is_still_obvious_spam() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailbox = dir.path().join("gtube");
+    std::fs::create_dir(&mailbox).unwrap();
+    for (from, name) in [
+        ("spamassassin-testdata/spam/gtube.eml", "sa-gtube.eml"),
+        ("rspamd-test-messages/gtube.eml", "rspamd-gtube.eml"),
+    ] {
+        std::fs::copy(corpora().join(from), mailbox.join(name)).unwrap();
+    }
+    let run = rescan(
+        &dir.path().join("audit"),
+        &[mailbox.to_str().unwrap(), RULES_ONLY],
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let verdicts = verdicts(&run);
+    assert_eq!(verdicts.len(), 2);
+    for v in &verdicts {
+        assert!(v.categories.contains(&"obvious_spam".to_string()), "{v:?}");
+        assert_eq!(v.disposition, "jail", "{v:?}");
+    }
+    for (_, _, category, _, rules) in risks(&run) {
+        if category == "obvious_spam" {
+            assert_eq!(rules, ["spam.gtube"]);
+        }
+        assert!(
+            !rules.iter().any(|r| r.ends_with(".classifier")),
+            "{rules:?}"
+        );
+    }
+}
