@@ -26,8 +26,8 @@ pub(super) struct TokenIndex {
 impl TokenIndex {
     /// An index of `hashes` (feature id = position); the first of two equal hashes wins.
     pub(super) fn new(hashes: impl ExactSizeIterator<Item = u64>) -> TokenIndex {
-        // At most 5/8 full: linear probing then takes about one slot per hit and two per
-        // miss.
+        // At most 5/8 full (the shipped model: 61%): linear probing then reads about two
+        // slots per hit and four per miss, four slots to a cache line.
         let capacity = (hashes.len() * 8 / 5 + 1).next_power_of_two();
         let mut index = TokenIndex {
             slots: vec![Slot { hash: 0, id: EMPTY }; capacity].into_boxed_slice(),
@@ -35,17 +35,9 @@ impl TokenIndex {
         };
         for (id, hash) in hashes.enumerate() {
             let id = u32::try_from(id).expect("fewer than 2^32 features");
-            let mut at = hash as usize & index.mask;
-            loop {
-                let slot = &mut index.slots[at];
-                if slot.id == EMPTY {
-                    *slot = Slot { hash, id };
-                    break;
-                }
-                if slot.hash == hash {
-                    break;
-                }
-                at = (at + 1) & index.mask;
+            let at = index.slot_of(hash);
+            if index.slots[at].id == EMPTY {
+                index.slots[at] = Slot { hash, id };
             }
         }
         index
@@ -53,14 +45,17 @@ impl TokenIndex {
 
     /// The feature id of a token's hash.
     pub(super) fn get(&self, hash: u64) -> Option<u32> {
+        let slot = self.slots[self.slot_of(hash)];
+        (slot.id != EMPTY).then_some(slot.id)
+    }
+
+    /// The slot that holds `hash`, or the empty slot where it would go.
+    fn slot_of(&self, hash: u64) -> usize {
         let mut at = hash as usize & self.mask;
         loop {
             let slot = self.slots[at];
-            if slot.id == EMPTY {
-                return None;
-            }
-            if slot.hash == hash {
-                return Some(slot.id);
+            if slot.id == EMPTY || slot.hash == hash {
+                return at;
             }
             at = (at + 1) & self.mask;
         }
