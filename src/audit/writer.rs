@@ -1,4 +1,4 @@
-//! Writing one Parquet table: zstd, schema and tool version in the key-value metadata,
+//! Writing one Parquet table: Snappy, schema and tool version in the key-value metadata,
 //! written under a temporary name and renamed when complete, so a crashed run never
 //! leaves a truncated table that a glob over the audit root would pick up.
 
