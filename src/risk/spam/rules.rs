@@ -142,8 +142,9 @@ fn styled_tags(html: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 /// Whether a tag has a word every hiding style has (`none`, `hidden`, `size`, `fff`,
-/// `white`, any case): a tag without one needs no closer look. A plain loop: tags are
-/// short, and an automaton's start-up cost per tag was more than the whole check.
+/// `white`, any case) as written: a style that only its blanks cut (`dis play:no ne`)
+/// hides nothing, as the rule has always read tags. A plain loop: tags are short, and
+/// an automaton's start-up cost per tag was more than the whole check.
 fn has_hiding_word(tag: &[u8]) -> bool {
     const WORDS: [&[u8]; 5] = [b"none", b"hidden", b"size", b"fff", b"white"];
     (0..tag.len()).any(|i| {
