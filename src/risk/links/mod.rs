@@ -63,7 +63,7 @@ impl Links {
                     .map(|a| &a.href)
                     .chain(&scan.form_actions)
                     .chain(&scan.images);
-                found.extend(targets.map(|t| without_tabs_and_newlines(t)));
+                found.extend(targets.map(|t| without_tabs_and_newlines(t).into_owned()));
             }
             out.anchors.extend(scan.anchors);
             out.forms
@@ -107,15 +107,17 @@ impl Links {
 }
 
 /// A link as browsers read it: they drop tabs and newlines anywhere in a URL. Most
-/// links have none, and are copied whole (a char filter cost more than the rest of
-/// reading the message's links).
-fn without_tabs_and_newlines(link: &str) -> String {
+/// links have none, and are returned as they are (a char filter over every link cost
+/// more than the rest of reading the message's links).
+fn without_tabs_and_newlines(link: &str) -> Cow<'_, str> {
     if memchr::memchr3(b'\t', b'\n', b'\r', link.as_bytes()).is_none() {
-        return link.to_owned();
+        return Cow::Borrowed(link);
     }
-    link.chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect()
+    Cow::Owned(
+        link.chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect(),
+    )
 }
 
 /// The start of a link up to the end of its authority (scheme, user, host, port), which
@@ -128,8 +130,7 @@ fn without_tabs_and_newlines(link: &str) -> String {
 /// A link with another scheme gets the same cut; it is not a web link either way.
 fn origin(link: &str) -> Cow<'_, str> {
     // The parser drops tabs and newlines anywhere, so they must not decide the cut.
-    if memchr::memchr3(b'\t', b'\n', b'\r', link.as_bytes()).is_some() {
-        let clean = without_tabs_and_newlines(link);
+    if let Cow::Owned(clean) = without_tabs_and_newlines(link) {
         return Cow::Owned(origin(&clean).into_owned());
     }
     let bytes = link.as_bytes();
