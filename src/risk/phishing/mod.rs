@@ -21,6 +21,7 @@
 //! that every signal is an insight only. Every weak signal alone stays below Phishing.
 
 mod hosts;
+mod phrase_search;
 mod text;
 
 use url::{Host, Url};

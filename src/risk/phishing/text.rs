@@ -4,9 +4,11 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::hosts::{skeleton, Brand, BRANDS};
+use super::phrase_search;
 
 /// Phrases that press the reader to act on an account now: the lure of credential
 /// phishing. Matched ASCII-case-insensitively.
@@ -190,15 +192,20 @@ const LURES: &[&str] = &[
     "hai vinto",
 ];
 
-static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
+static PHRASES: LazyLock<DFA> = LazyLock::new(|| {
+    DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
-        // Every body with a link goes through it: the DFA is the fastest search.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(URGENCY.iter().chain(LURES))
+        // Stepped by hand (`phrase_search`), where start states must not be special.
+        .prefilter(false)
+        .build(phrase_list())
         .expect("literal phrases always build")
 });
+
+/// Every phrase, urgency first: a match's pattern number indexes this list.
+pub(super) fn phrase_list() -> Vec<&'static str> {
+    URGENCY.iter().chain(LURES).copied().collect()
+}
 
 /// Characters of the bodies searched for urgency: the lure is at the top.
 const URGENCY_WINDOW: usize = 16 * 1024;
@@ -216,15 +223,15 @@ pub(super) fn phrases<'t>(
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        for m in PHRASES.find_iter(&text[..end]) {
-            let i = m.pattern().as_usize();
+        phrase_search::each_match(&PHRASES, &text.as_bytes()[..end], |pattern, m| {
+            let i = pattern.as_usize();
             // Whole words only: "btc" is not in "subtcontract", "gratis" not in "gratisfy".
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
+            let before = text[..m.start].chars().next_back();
+            let after = text[m.end..].chars().next();
             // An apostrophe goes on a word: "you won't" is not "you won".
             let wordy = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
             if before.is_some_and(wordy) || after.is_some_and(wordy) {
-                continue;
+                return;
             }
             let (found, phrase) = match URGENCY.get(i) {
                 Some(p) => (&mut urgency, *p),
@@ -233,7 +240,7 @@ pub(super) fn phrases<'t>(
             if found.len() < max && !found.contains(&phrase) {
                 found.push(phrase);
             }
-        }
+        });
         if urgency.len() >= max && lures.len() >= max {
             break;
         }
