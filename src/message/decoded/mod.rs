@@ -15,6 +15,7 @@ use mail_parser::parsers::MessageStream;
 use mail_parser::{HeaderName, HeaderValue, MessageParser};
 
 mod file_walk;
+mod single_byte;
 mod text_walk;
 
 use super::headers::{lossy_utf8, scan_fields};

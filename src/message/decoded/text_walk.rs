@@ -22,7 +22,7 @@ use std::borrow::Cow;
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::ContentType;
 
-use super::{decode_unstructured, section, TextField, Walk};
+use super::{decode_unstructured, section, single_byte, TextField, Walk};
 use crate::message::headers::{scan_fields, HeaderBlock};
 use crate::message::mime::{parse_content_type, split_multipart_clean};
 use crate::message::{recover, zip};
@@ -141,6 +141,9 @@ fn to_text(bytes: Cow<[u8]>, ctype: Option<&ContentType>) -> String {
         },
         other => other,
     };
+    if let Some(text) = charset.and_then(|c| single_byte::decode(c, &bytes)) {
+        return text;
+    }
     match charset.and_then(|c| charset_decoder(c.as_bytes())) {
         Some(decode) => decode(&bytes),
         None => String::from_utf8_lossy(&bytes).into_owned(),
