@@ -48,8 +48,9 @@ static TABLES: LazyLock<Vec<(&'static str, Table)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The table of a charset, if it is one of [`SINGLE_BYTE`] and mail-parser's decoder
-/// for it maps every byte to one char and every ASCII byte to itself.
+/// The table of charset `name`, if mail-parser's decoder for it makes one char of every
+/// byte alone and ASCII of ASCII (a check on the list, not in place of it: see the
+/// module's doc).
 fn table(name: &str) -> Option<Table> {
     let decode = charset_decoder(name.as_bytes())?;
     let one_char = |b: u8| {
