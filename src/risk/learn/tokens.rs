@@ -179,23 +179,6 @@ fn words(text: &str, prefix: &str, buf: &mut String, sink: &mut dyn FnMut(&str))
             if class & WORD != 0 {
                 let word = word_at(bytes, at);
                 at = word.end;
-                // Most chunks are one word: emitted at once when it ends the chunk. (Such
-                // a chunk is no address, even with an `@` before the word: an address
-                // has a letter or digit before its `@`, which would be a word pending.)
-                let ends_chunk = bytes
-                    .get(at)
-                    .is_none_or(|&b| CLASS[b as usize] & SPACE != 0);
-                if ends_chunk && pending.is_empty() {
-                    ascii_word(
-                        &text[word.start..word.end],
-                        word.digits,
-                        word.upper,
-                        prefix,
-                        buf,
-                        sink,
-                    );
-                    continue 'chunks;
-                }
                 pending.push(word);
             } else if class & SPACE != 0 {
                 break;
