@@ -186,7 +186,7 @@ mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, MatchKind};
 
-    use crate::message::decoded::{self, Decoded, Want};
+    use crate::message::decoded::Want;
     use crate::random_for_tests::sequences;
 
     const PATTERNS: [&str; 7] = ["ab", "abcd", "bc", "c", "you have won", "won", "d e"];
@@ -246,7 +246,7 @@ mod tests {
     }
 
     #[test]
-    fn two_searches_find_what_one_finds_on_random_text() {
+    fn searches_in_turn_find_what_one_finds_on_random_text() {
         // Few letters, many line breaks: matches everywhere, on both sides of the cut,
         // right at it, and at the end of the text.
         let (dfa, reference) = both(&PATTERNS);
@@ -279,28 +279,21 @@ mod tests {
     }
 
     #[test]
-    fn two_searches_find_what_one_finds_on_real_mail() {
+    fn searches_in_turn_find_what_one_finds_on_real_mail() {
         let (dfa, reference) = both(&super::super::text::phrase_list());
         let (mut texts, mut matches) = (0, 0);
-        for folder in ["spamassassin-public/spam_2", "phishing-pot/email"] {
-            for path in crate::corpora_for_tests::corpus_files(folder)
-                .iter()
-                .take(700)
-            {
-                let bytes = std::fs::read(path).unwrap();
-                let want = Want {
-                    body_text: true,
-                    names_and_html_text: true,
-                    ..Default::default()
-                };
-                let d = Decoded::parse(&decoded::parser(), &bytes, &Default::default(), want);
-                for t in &d.texts {
-                    let text = t.text.as_bytes();
-                    let truth = expected(&reference, text);
-                    assert_eq!(found(&dfa, text), truth, "{}", path.display());
-                    texts += 1;
-                    matches += truth.len();
-                }
+        let want = Want {
+            body_text: true,
+            names_and_html_text: true,
+            ..Default::default()
+        };
+        for (path, d) in crate::corpora_for_tests::spam_and_phishing(want) {
+            for t in &d.texts {
+                let text = t.text.as_bytes();
+                let truth = expected(&reference, text);
+                assert_eq!(found(&dfa, text), truth, "{}", path.display());
+                texts += 1;
+                matches += truth.len();
             }
         }
         assert!(

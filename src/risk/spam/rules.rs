@@ -594,27 +594,17 @@ mod tests {
     /// The HTML bodies (with the path of their message) of the first 700 messages of the
     /// spam and phishing corpora.
     fn corpus_html() -> Vec<(String, String)> {
-        let mut bodies = Vec::new();
-        for folder in ["spamassassin-public/spam_2", "phishing-pot/email"] {
-            for path in crate::corpora_for_tests::corpus_files(folder)
-                .iter()
-                .take(700)
-            {
-                let bytes = std::fs::read(path).unwrap();
-                let d = Decoded::parse(
-                    &crate::message::decoded::parser(),
-                    &bytes,
-                    &Default::default(),
-                    crate::message::decoded::Want {
-                        html: true,
-                        ..Default::default()
-                    },
-                );
+        let want = crate::message::decoded::Want {
+            html: true,
+            ..Default::default()
+        };
+        crate::corpora_for_tests::spam_and_phishing(want)
+            .into_iter()
+            .flat_map(|(path, d)| {
                 let shown = path.display().to_string();
-                bodies.extend(d.html.into_iter().map(|h| (shown.clone(), h.html)));
-            }
-        }
-        bodies
+                d.html.into_iter().map(move |h| (shown.clone(), h.html))
+            })
+            .collect()
     }
 
     #[test]
