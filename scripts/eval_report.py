@@ -98,6 +98,12 @@ def main():
     print(f"  spam or phishing caught (spam labelled): "
           f"{pct(sum(1 for m in spam if m[4] & (SPAM | PHISH)), len(spam))}")
     print(f"  ham flagged Spam or worse: {pct(sum(1 for m in ham if m[4] & SPAM), len(ham))}")
+    # The "spam vs ham" sets name SpamAssassin's and CSDMC's ham; Enron inboxes
+    # are its extra false-positive check, unlabelled mail that holds some marketing.
+    # Both figures are printed, the stricter (all ham) first.
+    named = [m for m in ham if m[6] != "enron"]
+    print(f"  ham flagged Spam or worse, spamassassin-public + csdmc2010 ham only: "
+          f"{pct(sum(1 for m in named if m[4] & SPAM), len(named))}")
     for src in ("phishing-pot", "nazario"):
         ms = [m for m in phish if m[6] == src]
         print(f"  phishing recall ({src}): {pct(sum(1 for m in ms if m[4] & PHISH), len(ms))}")
