@@ -138,7 +138,14 @@ fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, Cli
         let model = train::train(&fit, settings).map_err(RiskError::from)?;
         held.extend(all.iter().filter(|(_, h, _, _)| h % FOLDS == fold).map(
             |(c, _, toks, rules)| {
-                let p = model.probabilities(&model.ids(toks)).0;
+                let ids = model.ids(toks);
+                // As the rescan: too few of the model's features, no verdict from it
+                // (scored as ham; the rules alone).
+                let p = if ids.len() >= learn::MIN_FEATURES {
+                    model.probabilities(&ids).0
+                } else {
+                    [1.0, 0.0, 0.0]
+                };
                 (*c, p, rules.score(1.0 - p[0]))
             },
         ));

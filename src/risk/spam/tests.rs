@@ -160,3 +160,38 @@ fn hostile_input_does_not_panic() {
         let _ = assess(raw);
     }
 }
+
+/// A note of a few words from a `.com` sender: the shipped model knows too few of its
+/// tokens to judge it. Its probabilities alone would make it Spam (the bias and the
+/// structural features); the rescan takes no verdict from them and says so.
+#[test]
+fn a_few_words_get_no_verdict_from_the_classifier() {
+    let raw = "From: Bob <bob@shop.example.com>\r\nTo: ann@example.org\r\nSubject: Lunch\r\n\
+Date: Sun, 3 Mar 2024 09:12:00 +0100\r\n\r\nNoon?\r\n";
+    let decoded = learn::decode(raw.as_bytes());
+    let links = Links::read(&decoded);
+    let contacts = Contacts::default();
+    let content = Content {
+        decoded: &decoded,
+        links: &links,
+        from: None,
+        from_name: None,
+        subject: None,
+        owner: None,
+        contacts: &contacts,
+        filing: Default::default(),
+    };
+    let model = Model::default_model();
+    let scores = model.score(&content);
+    assert!(!scores.judged(), "{} features", scores.features());
+    assert!(1.0 - scores.ham >= SPAM, "not ham {}", 1.0 - scores.ham);
+    let ev = assess(raw);
+    assert!(categories(&ev).is_empty(), "{ev:?}");
+    let line = ev.iter().find(|e| e.rule == "spam.classifier").unwrap();
+    assert_eq!(line.category, None);
+    let said = format!(
+        "no verdict from the classifier: {} of its features",
+        scores.features()
+    );
+    assert!(line.detail.starts_with(&said), "{}", line.detail);
+}
