@@ -14,10 +14,21 @@ fn assess(raw: &str) -> Vec<Evidence> {
 /// The evidence of one message, with the shipped model or (`classifier` false) by the
 /// rules alone, as `rescan --no-classifier`.
 fn assess_with(raw: &str, classifier: bool) -> Vec<Evidence> {
+    with_content(raw, |content| {
+        let model = Model::default_model();
+        let scores = classifier.then(|| model.score(content));
+        let mut out = Vec::new();
+        check(content, scores.as_ref(), &mut out);
+        out
+    })
+}
+
+/// `f` of the rescan's view of one message (no owner, no contacts).
+fn with_content<R>(raw: &str, f: impl FnOnce(&Content) -> R) -> R {
     let decoded = learn::decode(raw.as_bytes());
     let contacts = Contacts::default();
     let links = Links::read(&decoded);
-    let content = Content {
+    f(&Content {
         decoded: &decoded,
         links: &links,
         from: None,
@@ -26,12 +37,7 @@ fn assess_with(raw: &str, classifier: bool) -> Vec<Evidence> {
         owner: None,
         contacts: &contacts,
         filing: Default::default(),
-    };
-    let model = Model::default_model();
-    let scores = classifier.then(|| model.score(&content));
-    let mut out = Vec::new();
-    check(&content, scores.as_ref(), &mut out);
-    out
+    })
 }
 
 fn categories(ev: &[Evidence]) -> Vec<Category> {
@@ -168,30 +174,17 @@ fn hostile_input_does_not_panic() {
 fn a_few_words_get_no_verdict_from_the_classifier() {
     let raw = "From: Bob <bob@shop.example.com>\r\nTo: ann@example.org\r\nSubject: Lunch\r\n\
 Date: Sun, 3 Mar 2024 09:12:00 +0100\r\n\r\nNoon?\r\n";
-    let decoded = learn::decode(raw.as_bytes());
-    let links = Links::read(&decoded);
-    let contacts = Contacts::default();
-    let content = Content {
-        decoded: &decoded,
-        links: &links,
-        from: None,
-        from_name: None,
-        subject: None,
-        owner: None,
-        contacts: &contacts,
-        filing: Default::default(),
-    };
     let model = Model::default_model();
-    let scores = model.score(&content);
-    assert!(!scores.judged(), "{} features", scores.features());
-    assert!(1.0 - scores.ham >= SPAM, "not ham {}", 1.0 - scores.ham);
+    let (judged, features, not_ham) = with_content(raw, |content| {
+        let scores = model.score(content);
+        (scores.judged(), scores.features(), 1.0 - scores.ham)
+    });
+    assert!(!judged, "{features} features");
+    assert!(not_ham >= SPAM, "not ham {not_ham}");
     let ev = assess(raw);
     assert!(categories(&ev).is_empty(), "{ev:?}");
     let line = ev.iter().find(|e| e.rule == "spam.classifier").unwrap();
     assert_eq!(line.category, None);
-    let said = format!(
-        "no verdict from the classifier: {} of its features",
-        scores.features()
-    );
+    let said = format!("no verdict from the classifier: {features} of its features");
     assert!(line.detail.starts_with(&said), "{}", line.detail);
 }
