@@ -129,6 +129,7 @@ const FOLDS: u8 = 3;
 /// test split.
 fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, CliError> {
     let mut held: Vec<Held> = Vec::with_capacity(all.len());
+    let mut unjudged = 0;
     for fold in 0..FOLDS {
         let fit: Vec<(Class, Vec<String>)> = all
             .iter()
@@ -144,6 +145,7 @@ fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, Cli
                 let p = if ids.len() >= learn::MIN_FEATURES {
                     model.probabilities(&ids).0
                 } else {
+                    unjudged += 1;
                     [1.0, 0.0, 0.0]
                 };
                 (*c, p, rules.score(1.0 - p[0]))
@@ -153,6 +155,11 @@ fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, Cli
     println!(
         "{FOLDS}-fold cross-validation on {} messages (each scored by a model that did not see it)",
         held.len()
+    );
+    println!(
+        "{unjudged} of them show fewer than {} of the model's features: no verdict from it, \
+         scored as ham (as the rescan does)",
+        learn::MIN_FEATURES
     );
     let steps = [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99];
     for class in [Class::Spam, Class::Phishing] {
