@@ -142,7 +142,7 @@ fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, Cli
                 let ids = model.ids(toks);
                 // As the rescan: too few of the model's features, no verdict from it
                 // (scored as ham; the rules alone).
-                let p = if ids.len() >= learn::MIN_FEATURES {
+                let p = if learn::judges(ids.len()) {
                     model.probabilities(&ids).0
                 } else {
                     unjudged += 1;

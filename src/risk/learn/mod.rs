@@ -100,6 +100,12 @@ pub struct Model {
 /// 15 → 4).
 pub const MIN_FEATURES: usize = 5;
 
+/// Whether a message that shows `features` of the model's features gets a verdict from
+/// it ([`MIN_FEATURES`]): the one rule the rescan and `train --validate` both apply.
+pub fn judges(features: usize) -> bool {
+    features >= MIN_FEATURES
+}
+
 /// Token hashes looked up together by [`Model::features`].
 const LOOKUP_BATCH: usize = 32;
 
@@ -125,7 +131,7 @@ impl Scores<'_> {
     /// Whether the message showed enough of the model's features ([`MIN_FEATURES`]) for
     /// its probabilities to be a verdict.
     pub fn judged(&self) -> bool {
-        self.present.len() >= MIN_FEATURES
+        judges(self.present.len())
     }
 
     /// How many of the model's features the message showed.
