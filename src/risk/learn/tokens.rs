@@ -9,7 +9,8 @@
 //! the test split, which shares the artefact, and flagged today's ordinary mail.
 //! Email addresses in text become one `@addr` token: the corpora anonymise recipients
 //! differently (`phishing@pot`, `username@domain.com`), and an address says little
-//! about spam that generalises.
+//! about spam that generalises. OpenPGP armor blocks in a body are left out
+//! ([`unarmored`]): their radix-64 is random bytes, not words.
 //!
 //! Bounded by input size: each text is read up to [`MAX_TEXT`] bytes, the hosts of at
 //! most [`MAX_URLS`] links become tokens.
@@ -53,8 +54,8 @@ pub fn tokens(decoded: &Decoded, links: &Links, from: Option<&str>, sink: &mut d
             // One rendering of the body, the one a reader sees: the HTML when it has
             // text (its plain alternative says the same again, or, from a spammer,
             // something innocent for filters), else the text.
-            TextField::BodyHtml => words(capped(&t.text), "", &mut buf, sink),
-            TextField::BodyText if !shows_html => words(capped(&t.text), "", &mut buf, sink),
+            TextField::BodyHtml => body_words(capped(&t.text), &mut buf, sink),
+            TextField::BodyText if !shows_html => body_words(capped(&t.text), &mut buf, sink),
             TextField::BodyText => {}
             TextField::AttachmentName => {
                 if let Some((_, ext)) = t.text.rsplit_once('.') {
@@ -123,6 +124,60 @@ fn emit(buf: &mut String, prefix: &str, value: &str, sink: &mut dyn FnMut(&str))
     buf.push_str(prefix);
     buf.extend(value.chars().take(MAX_WORD));
     sink(buf);
+}
+
+/// The words of a body, OpenPGP armor left out.
+fn body_words(text: &str, buf: &mut String, sink: &mut dyn FnMut(&str)) {
+    for piece in unarmored(text) {
+        words(piece, "", buf, sink);
+    }
+}
+
+static ARMOR_BEGIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"-----BEGIN PGP "));
+/// What follows `-----BEGIN PGP ` on the armor header lines of blocks left out
+/// (RFC 9580 §6.2; `MESSAGE, PART X/Y` is RFC 2440's split message).
+const ARMOR_KINDS: [&[u8]; 5] = [
+    b"MESSAGE-----",
+    b"MESSAGE, PART ",
+    b"SIGNATURE-----",
+    b"PUBLIC KEY BLOCK-----",
+    b"PRIVATE KEY BLOCK-----",
+];
+static ARMOR_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"-----END PGP "));
+
+/// The pieces of a text outside OpenPGP armor blocks (signatures, encrypted messages,
+/// keys: RFC 9580 §6.2). Their radix-64 is random bytes, not language: its runs became
+/// `#long` and junk tokens, which spam also has, so a signed note from a mailing list
+/// looked less like ham. Only ham in the corpora has armor (signed list mail), so it is
+/// left out in training and scoring alike rather than made a token: a spammer could add
+/// a block. A block starts at a line that is an armor header ([`ARMOR_KINDS`]); the text
+/// a `BEGIN PGP SIGNED MESSAGE` line introduces is read; a block with no end line runs
+/// to the end of the text.
+fn unarmored(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let mut from = 0;
+        loop {
+            let Some(at) = ARMOR_BEGIN.find(&t.as_bytes()[from..]).map(|i| from + i) else {
+                rest = None;
+                return Some(t);
+            };
+            let kind = &t.as_bytes()[at + ARMOR_BEGIN.needle().len()..];
+            let line_start = at == 0 || t.as_bytes()[at - 1] == b'\n';
+            if !line_start || !ARMOR_KINDS.iter().any(|k| kind.starts_with(k)) {
+                // Text that names armor, or the cleartext a signature follows.
+                from = at + ARMOR_BEGIN.needle().len();
+                continue;
+            }
+            rest = ARMOR_END.find(kind).map(|end| {
+                let after = &t[t.len() - kind.len() + end..];
+                // Past the end line (`-----END PGP SIGNATURE-----`).
+                memchr::memchr(b'\n', after.as_bytes()).map_or("", |nl| &after[nl + 1..])
+            });
+            return Some(&t[..at]);
+        }
+    })
 }
 
 /// The first [`MAX_TEXT`] bytes of a text, cut at a char boundary.
@@ -538,6 +593,46 @@ mod tests {
             assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
         }
         assert!(!t.iter().any(|x| x == "pot" || x == "phishing"), "{t:?}");
+    }
+
+    /// The body words of a text, as the tokenizer reads a plain body.
+    fn body(s: &str) -> Vec<String> {
+        let d = Decoded {
+            texts: vec![text(TextField::BodyText, s)],
+            ..Decoded::default()
+        };
+        collect(&d, None)
+            .into_iter()
+            .filter(|t| !t.starts_with("f:"))
+            .collect()
+    }
+
+    #[test]
+    fn openpgp_armor_is_left_out_and_the_signed_text_read() {
+        // A clearsigned note as GnuPG writes it (the radix-64 from a real signature).
+        let signed = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nMeet at noon,\nAnna\n\
+             -----BEGIN PGP SIGNATURE-----\n\n\
+             iQEzBAEBCAAdFiEEq7bD1Wk2nHhX0f5Rz8pF3aVbYc4FAmVq3xYACgkQz8pF3aVb\n\
+             Yc6Yqgf/TnV0aGluZyBoZXJlIGJ1dCByYWRpeC02NCBub2lzZSBmb3IgYSB0ZXN0\n\
+             =k2Jd\n-----END PGP SIGNATURE-----\nlist footer\n";
+        assert_eq!(
+            body(signed),
+            body("BEGIN PGP SIGNED MESSAGE Hash: SHA256 Meet at noon, Anna list footer")
+        );
+        // An encrypted message, and a key block cut off before its end line.
+        let encrypted = "Hi\n-----BEGIN PGP MESSAGE-----\n\nhQEMA7Xb2kFz1q9LAQf/Wm9uZ2VyIGJ1c2gg\n\
+             =Zz9A\n-----END PGP MESSAGE-----\nBye\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n\
+             mQENBGVq3xYBCADb2kFz1q9LWm9uZ2VyIGJ1c2gg\n";
+        assert_eq!(body(encrypted), body("Hi Bye"));
+        // Text that only names armor is read as text.
+        assert_eq!(
+            body("the -----BEGIN PGP line"),
+            ["the", "begin", "pgp", "line"]
+        );
+        assert_eq!(
+            body("see -----BEGIN PGP SIGNATURE----- above"),
+            ["see", "begin", "pgp", "signature", "above"]
+        );
     }
 
     #[test]
