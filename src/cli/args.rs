@@ -298,6 +298,13 @@ pub struct TrainArgs {
     #[arg(long)]
     pub validate: bool,
 
+    /// With --validate: also write every held-out message's scores as CSV (where it is,
+    /// its SHA-256 as messages.parquet records it, its label, the class probabilities,
+    /// the spam score, and whether the shipped thresholds flag it): to find the
+    /// messages the model gets wrong, such as a spam filed among one's ham.
+    #[arg(long, value_name = "FILE", requires = "validate")]
+    pub scores: Option<PathBuf>,
+
     /// Where to write the model.
     #[arg(
         short = 'o',

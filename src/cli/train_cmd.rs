@@ -13,7 +13,7 @@ use super::args::{SplitArg, TrainArgs};
 use super::CliError;
 use crate::corpus::mbox;
 use crate::risk::learn::{self, train, Class, LearnError};
-use crate::risk::spam::RuleSignals;
+use crate::risk::spam::{self, RuleSignals};
 use crate::risk::RiskError;
 
 /// Files in corpus folders that are not messages.
@@ -24,13 +24,34 @@ const NOT_MAIL: [&str; 4] = [
     "README.txt",
 ];
 
-/// A labelled message: its class, its hash's second byte (its `--validate` fold),
-/// its tokens and its spam rule signals (to validate the score the rescan computes).
-type Example = (Class, u8, Vec<String>, RuleSignals);
+/// A labelled message.
+struct Example {
+    class: Class,
+    /// Where it is: its file and its place in the file (0 for a one-message file).
+    file: usize,
+    index: usize,
+    sha256: [u8; 32],
+    tokens: Vec<String>,
+    /// Its spam rule signals, to validate the score the rescan computes.
+    rules: RuleSignals,
+}
 
-/// A message scored in cross-validation: its class, the class probabilities and the
-/// spam score.
-type Held = (Class, [f32; 3], f32);
+impl Example {
+    /// Its `--validate` fold: by the hash's second byte (the first picks the split).
+    fn fold(&self) -> u8 {
+        self.sha256[1] % FOLDS
+    }
+}
+
+/// A message scored in cross-validation: its class, the class probabilities, the spam
+/// score, the model's features in it, and the example it is.
+struct Held<'a> {
+    class: Class,
+    p: [f32; 3],
+    spam_score: f32,
+    features: usize,
+    example: &'a Example,
+}
 
 pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
     let mut sources: Vec<(Class, PathBuf)> = Vec::new();
@@ -60,20 +81,26 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
     }
     let per_file: Vec<Result<Vec<Example>, CliError>> = files
         .par_iter()
-        .map(|(class, path)| {
+        .enumerate()
+        .map(|(file, (class, path))| {
             let data = std::fs::read(path).map_err(|source| io(path, source))?;
             Ok(messages(&data)
                 .into_iter()
-                .filter(|(stored, is_mbox)| {
+                .enumerate()
+                .filter(|(_, (stored, is_mbox))| {
                     in_split(stored, args.split) && !(*is_mbox && is_pseudo(stored))
                 })
-                .map(|(stored, is_mbox)| {
+                .map(|(index, (stored, is_mbox))| {
                     let view = mbox::parsed_view(stored, is_mbox);
                     let decoded = learn::decode(&view.unquoted());
-                    // The hash's second byte picks the --validate fold.
-                    let fold_byte = Sha256::digest(stored)[1];
-                    let tokens = learn::message_tokens(&decoded);
-                    (*class, fold_byte, tokens, RuleSignals::of(&decoded))
+                    Example {
+                        class: *class,
+                        file,
+                        index,
+                        sha256: Sha256::digest(stored).into(),
+                        tokens: learn::message_tokens(&decoded),
+                        rules: RuleSignals::of(&decoded),
+                    }
                 })
                 .collect())
         })
@@ -89,9 +116,14 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
         ..train::Settings::default()
     };
     if args.validate {
-        return validate(&all, &settings);
+        let held = validate(&all, &settings)?;
+        if let Some(out) = &args.scores {
+            write_scores(out, &held, &files)?;
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    let examples: Vec<(Class, Vec<String>)> = all.into_iter().map(|(c, _, t, _)| (c, t)).collect();
+    let examples: Vec<(Class, Vec<String>)> =
+        all.into_iter().map(|e| (e.class, e.tokens)).collect();
     let mut counts = [0usize; 3];
     for (c, _) in &examples {
         counts[*c as usize] += 1;
@@ -126,32 +158,37 @@ const FOLDS: u8 = 3;
 /// message scored so, how much ham and how much of the class each threshold on the spam
 /// and phishing probabilities, and on the spam score (the rescan's: not-ham probability
 /// plus the rule signals), would flag: how the shipped thresholds are chosen without the
-/// test split.
-fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, CliError> {
+/// test split. Returns the held-out messages' scores, in input order.
+fn validate<'a>(all: &'a [Example], settings: &train::Settings) -> Result<Vec<Held<'a>>, CliError> {
     let mut held: Vec<Held> = Vec::with_capacity(all.len());
     let mut unjudged = 0;
     for fold in 0..FOLDS {
         let fit: Vec<(Class, Vec<String>)> = all
             .iter()
-            .filter(|(_, h, _, _)| h % FOLDS != fold)
-            .map(|(c, _, t, _)| (*c, t.clone()))
+            .filter(|e| e.fold() != fold)
+            .map(|e| (e.class, e.tokens.clone()))
             .collect();
         let model = train::train(&fit, settings).map_err(RiskError::from)?;
-        held.extend(all.iter().filter(|(_, h, _, _)| h % FOLDS == fold).map(
-            |(c, _, toks, rules)| {
-                let ids = model.ids(toks);
-                // As the rescan: too few of the model's features, no verdict from it
-                // (scored as ham; the rules alone).
-                let p = if learn::judges(ids.len()) {
-                    model.probabilities(&ids).0
-                } else {
-                    unjudged += 1;
-                    [1.0, 0.0, 0.0]
-                };
-                (*c, p, rules.score(1.0 - p[0]))
-            },
-        ));
+        held.extend(all.iter().filter(|e| e.fold() == fold).map(|e| {
+            let ids = model.ids(&e.tokens);
+            // As the rescan: too few of the model's features, no verdict from it
+            // (scored as ham; the rules alone).
+            let p = if learn::judges(ids.len()) {
+                model.probabilities(&ids).0
+            } else {
+                unjudged += 1;
+                [1.0, 0.0, 0.0]
+            };
+            Held {
+                class: e.class,
+                p,
+                spam_score: e.rules.score(1.0 - p[0]),
+                features: ids.len(),
+                example: e,
+            }
+        }));
     }
+    held.sort_by_key(|h| (h.example.file, h.example.index));
     println!(
         "{FOLDS}-fold cross-validation on {} messages (each scored by a model that did not see it)",
         held.len()
@@ -165,21 +202,72 @@ fn validate(all: &[Example], settings: &train::Settings) -> Result<ExitCode, Cli
     for class in [Class::Spam, Class::Phishing] {
         let name = class.as_str();
         println!("{name} probability ≥ t: ham flagged, {name} caught");
-        thresholds(&held, class, &steps, |(_, p, _)| p[class as usize]);
+        thresholds(&held, class, &steps, |h| h.p[class as usize]);
     }
     println!("not-ham probability (1 - ham) ≥ t: ham flagged, spam caught");
-    thresholds(&held, Class::Spam, &steps, |(_, p, _)| 1.0 - p[0]);
+    thresholds(&held, Class::Spam, &steps, |h| 1.0 - h.p[0]);
     println!("spam score (the rescan's: not-ham and rule signals) ≥ t: ham flagged, spam caught");
-    thresholds(&held, Class::Spam, &steps, |(_, _, score)| *score);
-    Ok(ExitCode::SUCCESS)
+    thresholds(&held, Class::Spam, &steps, |h| h.spam_score);
+    Ok(held)
+}
+
+/// `--scores`: one CSV row per held-out message, in input order. `flagged_spam` and
+/// `flagged_phishing` say what the rescan's thresholds make of the scores (Spam or
+/// worse; Phishing or Possible phishing from the classifier).
+fn write_scores(out: &Path, held: &[Held], files: &[(Class, PathBuf)]) -> Result<(), CliError> {
+    let write_err = |e: csv::Error| CliError::Write {
+        path: out.to_path_buf(),
+        source: e.into(),
+    };
+    let mut w = csv::Writer::from_path(out).map_err(write_err)?;
+    w.write_record([
+        "path",
+        "message",
+        "sha256",
+        "label",
+        "ham",
+        "spam",
+        "phishing",
+        "spam_score",
+        "features",
+        "flagged_spam",
+        "flagged_phishing",
+    ])
+    .map_err(write_err)?;
+    for h in held {
+        w.write_record([
+            files[h.example.file].1.display().to_string(),
+            h.example.index.to_string(),
+            hex::encode(h.example.sha256),
+            h.class.as_str().to_string(),
+            format!("{:.4}", h.p[0]),
+            format!("{:.4}", h.p[1]),
+            format!("{:.4}", h.p[2]),
+            format!("{:.4}", h.spam_score),
+            h.features.to_string(),
+            (h.spam_score >= spam::SPAM).to_string(),
+            (h.p[2] >= spam::POSSIBLE_PHISHING).to_string(),
+        ])
+        .map_err(write_err)?;
+    }
+    w.flush().map_err(|source| CliError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    println!("held-out scores: {}", out.display());
+    Ok(())
 }
 
 /// One line per threshold: how much of the held-out ham and of `class` scores ≥ it.
 fn thresholds(held: &[Held], class: Class, steps: &[f32], score: impl Fn(&Held) -> f32) {
-    let count = |c: Class| held.iter().filter(|h| h.0 == c).count().max(1);
+    let count = |c: Class| held.iter().filter(|h| h.class == c).count().max(1);
     let (ham, pos) = (count(Class::Ham), count(class));
     for &t in steps {
-        let at = |c: Class| held.iter().filter(|h| h.0 == c && score(h) >= t).count();
+        let at = |c: Class| {
+            held.iter()
+                .filter(|h| h.class == c && score(h) >= t)
+                .count()
+        };
         let (fp, tp) = (at(Class::Ham), at(class));
         println!(
             "  t {t:.2}: ham {:.2}% ({fp}), caught {:.2}% ({tp})",
