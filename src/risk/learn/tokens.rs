@@ -609,7 +609,7 @@ mod tests {
 
     #[test]
     fn openpgp_armor_is_left_out_and_the_signed_text_read() {
-        // A clearsigned note as GnuPG writes it (the radix-64 from a real signature).
+        // A clearsigned note laid out as GnuPG writes it (its radix-64 made up here).
         let signed = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nMeet at noon,\nAnna\n\
              -----BEGIN PGP SIGNATURE-----\n\n\
              iQEzBAEBCAAdFiEEq7bD1Wk2nHhX0f5Rz8pF3aVbYc4FAmVq3xYACgkQz8pF3aVb\n\
