@@ -225,3 +225,28 @@ fn scores_without_validate_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--validate"));
 }
+
+#[test]
+fn a_scores_path_that_cannot_be_written_fails_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let ham = copy_files(
+        &common::corpora().join("spamassassin-public/easy_ham"),
+        3,
+        &dir.path().join("ham"),
+    );
+    let to = dir.path().join("missing/scores.csv");
+    let out = common::mailsweep(&[
+        "train",
+        "--ham",
+        ham[0].parent().unwrap().to_str().unwrap(),
+        "--validate",
+        "--scores",
+        to.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(to.to_str().unwrap()), "{stderr}");
+    // Not "no training messages of class spam": the path is checked first.
+    assert!(!stderr.contains("no training messages"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+}

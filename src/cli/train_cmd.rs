@@ -116,9 +116,17 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
         ..train::Settings::default()
     };
     if args.validate {
+        // Opened before the folds are trained: a path that cannot be written fails at once.
+        let scores = match &args.scores {
+            Some(out) => Some((
+                out,
+                csv::Writer::from_path(out).map_err(|e| write_err(out, e))?,
+            )),
+            None => None,
+        };
         let held = validate(&all, &settings)?;
-        if let Some(out) = &args.scores {
-            write_scores(out, &held, &files)?;
+        if let Some((out, writer)) = scores {
+            write_scores(out, writer, &held, &files)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -214,12 +222,13 @@ fn validate<'a>(all: &'a [Example], settings: &train::Settings) -> Result<Vec<He
 /// `--scores`: one CSV row per held-out message, in input order. `flagged_spam` and
 /// `flagged_phishing` say what the rescan's thresholds make of the scores (Spam or
 /// worse; Phishing or Possible phishing from the classifier).
-fn write_scores(out: &Path, held: &[Held], files: &[(Class, PathBuf)]) -> Result<(), CliError> {
-    let write_err = |e: csv::Error| CliError::Write {
-        path: out.to_path_buf(),
-        source: e.into(),
-    };
-    let mut w = csv::Writer::from_path(out).map_err(write_err)?;
+fn write_scores(
+    out: &Path,
+    mut w: csv::Writer<std::fs::File>,
+    held: &[Held],
+    files: &[(Class, PathBuf)],
+) -> Result<(), CliError> {
+    let write_err = |e: csv::Error| write_err(out, e);
     w.write_record([
         "path",
         "message",
@@ -256,6 +265,13 @@ fn write_scores(out: &Path, held: &[Held], files: &[(Class, PathBuf)]) -> Result
     })?;
     println!("held-out scores: {}", out.display());
     Ok(())
+}
+
+fn write_err(path: &Path, e: csv::Error) -> CliError {
+    CliError::Write {
+        path: path.to_path_buf(),
+        source: e.into(),
+    }
 }
 
 /// One line per threshold: how much of the held-out ham and of `class` scores ≥ it.
