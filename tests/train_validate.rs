@@ -84,9 +84,28 @@ fn held_out_scores_name_every_train_split_message_and_agree_with_the_table() {
             }
         }
     }
-    let scan = common::scan(&dir.path().join("run"), &[mbox.to_str().unwrap()]);
+    let scan = common::scan(
+        &dir.path().join("run"),
+        &[
+            dir.path().join("ham").to_str().unwrap(),
+            dir.path().join("spam").to_str().unwrap(),
+            mbox.to_str().unwrap(),
+        ],
+    );
     assert_eq!(scan.code(), 0, "{}", scan.stderr());
-    let mut scanned = scan.messages();
+    let all = scan.messages();
+    // Each message's From address and subject as the scan decodes them.
+    let seen: BTreeMap<String, (String, String)> = all
+        .iter()
+        .map(|m| {
+            let from = m.from_address.clone().unwrap_or_default();
+            (
+                m.sha256.clone(),
+                (from, m.subject.clone().unwrap_or_default()),
+            )
+        })
+        .collect();
+    let mut scanned: Vec<_> = all.iter().filter(|m| m.path.ends_with(".mbox")).collect();
     scanned.sort_by_key(|m| m.offset);
     assert_eq!(scanned.len(), pot.len());
     for (place, m) in scanned.iter().enumerate() {
@@ -166,6 +185,21 @@ fn held_out_scores_name_every_train_split_message_and_agree_with_the_table() {
     let mut sorted = order.clone();
     sorted.sort();
     assert_eq!(order, sorted);
+
+    // From and subject, to recognise a message by: as the scan reads them.
+    for r in &rows {
+        let (from, subject) = &seen[&r[col("sha256")]];
+        assert_eq!(&r[col("from")], from, "{r:?}");
+        // Folding whitespace may be unfolded to one space or kept: compare words.
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(words(&r[col("subject")]), words(subject), "{r:?}");
+    }
+    assert!(
+        rows.iter()
+            .filter(|r| !r[col("subject")].is_empty())
+            .count()
+            > 80
+    );
 
     // Scores: probabilities, thresholds, and the printed table's counts.
     let num = |r: &csv::StringRecord, c: &str| r[col(c)].parse::<f32>().unwrap();

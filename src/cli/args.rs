@@ -299,9 +299,9 @@ pub struct TrainArgs {
     pub validate: bool,
 
     /// With --validate: also write every held-out message's scores as CSV (where it is,
-    /// its SHA-256 as messages.parquet records it, its label, the class probabilities,
-    /// the spam score, and whether the shipped thresholds flag it): to find the
-    /// messages the model gets wrong, such as a spam filed among one's ham.
+    /// its SHA-256 as messages.parquet records it, its label, From and subject, the class
+    /// probabilities, the spam score, and whether the shipped thresholds flag it): to
+    /// find the messages the model gets wrong, such as a spam filed among one's ham.
     #[arg(long, value_name = "FILE", requires = "validate")]
     pub scores: Option<PathBuf>,
 

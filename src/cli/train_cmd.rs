@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::args::{SplitArg, TrainArgs};
 use super::CliError;
 use crate::corpus::mbox;
+use crate::message::decoded::TextField;
 use crate::risk::learn::{self, train, Class, LearnError};
 use crate::risk::spam::{self, RuleSignals};
 use crate::risk::RiskError;
@@ -31,6 +32,9 @@ struct Example {
     file: usize,
     index: usize,
     sha256: [u8; 32],
+    /// Its From address and subject, decoded: to recognise it in `--scores`.
+    from: Option<String>,
+    subject: Option<String>,
     tokens: Vec<String>,
     /// Its spam rule signals, to validate the score the rescan computes.
     rules: RuleSignals,
@@ -98,6 +102,12 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
                         file,
                         index,
                         sha256: Sha256::digest(stored).into(),
+                        from: learn::from_of(&decoded).map(String::from),
+                        subject: decoded
+                            .texts
+                            .iter()
+                            .find(|t| t.field == TextField::Subject)
+                            .map(|t| t.text.clone()),
                         tokens: learn::message_tokens(&decoded),
                         rules: RuleSignals::of(&decoded),
                     }
@@ -234,6 +244,8 @@ fn write_scores(
         "message",
         "sha256",
         "label",
+        "from",
+        "subject",
         "ham",
         "spam",
         "phishing",
@@ -249,6 +261,8 @@ fn write_scores(
             h.example.index.to_string(),
             hex::encode(h.example.sha256),
             h.class.as_str().to_string(),
+            h.example.from.clone().unwrap_or_default(),
+            h.example.subject.clone().unwrap_or_default(),
             format!("{:.4}", h.p[0]),
             format!("{:.4}", h.p[1]),
             format!("{:.4}", h.p[2]),
