@@ -49,10 +49,9 @@ impl Example {
     }
 }
 
-/// A message scored in cross-validation: its class, the class probabilities, the spam
-/// score, the model's features in it, and the example it is.
+/// A message scored in cross-validation: the example it is, the class probabilities,
+/// the spam score and the model's features in it.
 struct Held<'a> {
-    class: Class,
     p: [f32; 3],
     spam_score: f32,
     features: usize,
@@ -93,17 +92,26 @@ pub fn train(args: &TrainArgs) -> Result<ExitCode, CliError> {
             Ok(messages(&data)
                 .into_iter()
                 .enumerate()
-                .filter(|(_, (stored, is_mbox))| {
-                    in_split(stored, args.split) && !(*is_mbox && is_pseudo(stored))
-                })
+                // Hashed once: the hash picks the split, the fold, and names the row.
                 .map(|(index, (stored, is_mbox))| {
+                    (
+                        index,
+                        stored,
+                        is_mbox,
+                        <[u8; 32]>::from(Sha256::digest(stored)),
+                    )
+                })
+                .filter(|(_, stored, is_mbox, sha256)| {
+                    in_split(sha256, args.split) && !(*is_mbox && is_pseudo(stored))
+                })
+                .map(|(index, stored, is_mbox, sha256)| {
                     let view = mbox::parsed_view(stored, is_mbox);
                     let decoded = learn::decode(&view.unquoted());
                     Example {
                         class: *class,
                         file,
                         index,
-                        sha256: Sha256::digest(stored).into(),
+                        sha256,
                         from: learn::from_of(&decoded).map(String::from),
                         subject: decoded
                             .texts
@@ -200,7 +208,6 @@ fn validate<'a>(all: &'a [Example], settings: &train::Settings) -> Result<Vec<He
                 [1.0, 0.0, 0.0]
             };
             Held {
-                class: e.class,
                 p,
                 spam_score: e.rules.score(1.0 - p[0]),
                 features: ids.len(),
@@ -240,7 +247,6 @@ fn write_scores(
     held: &[Held],
     files: &[(Class, PathBuf)],
 ) -> Result<(), CliError> {
-    let write_err = |e: csv::Error| write_err(out, e);
     w.write_record([
         "path",
         "message",
@@ -256,13 +262,13 @@ fn write_scores(
         "flagged_spam",
         "flagged_phishing",
     ])
-    .map_err(write_err)?;
+    .map_err(|e| write_err(out, e))?;
     for h in held {
         w.write_record([
             files[h.example.file].1.display().to_string(),
             h.example.index.to_string(),
             hex::encode(h.example.sha256),
-            h.class.as_str().to_string(),
+            h.example.class.as_str().to_string(),
             h.example.from.clone().unwrap_or_default(),
             h.example.subject.clone().unwrap_or_default(),
             format!("{:.4}", h.p[0]),
@@ -273,7 +279,7 @@ fn write_scores(
             (h.spam_score >= spam::SPAM).to_string(),
             (h.p[2] >= spam::POSSIBLE_PHISHING).to_string(),
         ])
-        .map_err(write_err)?;
+        .map_err(|e| write_err(out, e))?;
     }
     w.flush().map_err(|source| CliError::Write {
         path: out.to_path_buf(),
@@ -292,12 +298,12 @@ fn write_err(path: &Path, e: csv::Error) -> CliError {
 
 /// One line per threshold: how much of the held-out ham and of `class` scores ≥ it.
 fn thresholds(held: &[Held], class: Class, steps: &[f32], score: impl Fn(&Held) -> f32) {
-    let count = |c: Class| held.iter().filter(|h| h.class == c).count().max(1);
+    let count = |c: Class| held.iter().filter(|h| h.example.class == c).count().max(1);
     let (ham, pos) = (count(Class::Ham), count(class));
     for &t in steps {
         let at = |c: Class| {
             held.iter()
-                .filter(|h| h.class == c && score(h) >= t)
+                .filter(|h| h.example.class == c && score(h) >= t)
                 .count()
         };
         let (fp, tp) = (at(Class::Ham), at(class));
@@ -384,9 +390,9 @@ fn is_pseudo(stored: &[u8]) -> bool {
     mbox::is_uw_imap_pseudo_message(view.envelope.as_ref(), &view.bytes)
 }
 
-/// The fixed split: test when the SHA-256's first byte is below 0x55.
-pub fn in_split(stored: &[u8], split: SplitArg) -> bool {
-    let test = Sha256::digest(stored)[0] < 0x55;
+/// The fixed split, by a message's SHA-256: test when its first byte is below 0x55.
+fn in_split(sha256: &[u8; 32], split: SplitArg) -> bool {
+    let test = sha256[0] < 0x55;
     match split {
         SplitArg::All => true,
         SplitArg::Test => test,

@@ -163,15 +163,16 @@ fn unarmored(text: &str) -> impl Iterator<Item = &str> {
                 rest = None;
                 return Some(t);
             };
-            let kind = &t.as_bytes()[at + ARMOR_BEGIN.needle().len()..];
+            let after_begin = at + ARMOR_BEGIN.needle().len();
+            let kind = &t.as_bytes()[after_begin..];
             let line_start = at == 0 || t.as_bytes()[at - 1] == b'\n';
             if !line_start || !ARMOR_KINDS.iter().any(|k| kind.starts_with(k)) {
                 // Text that names armor, or the cleartext a signature follows.
-                from = at + ARMOR_BEGIN.needle().len();
+                from = after_begin;
                 continue;
             }
             rest = ARMOR_END.find(kind).map(|end| {
-                let after = &t[t.len() - kind.len() + end..];
+                let after = &t[after_begin + end..];
                 // Past the end line (`-----END PGP SIGNATURE-----`).
                 memchr::memchr(b'\n', after.as_bytes()).map_or("", |nl| &after[nl + 1..])
             });
