@@ -13,8 +13,12 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
-/// Rows per Parquet row group.
-const ROW_GROUP_ROWS: usize = 65_536;
+/// Rows per Parquet row group. The writer holds a group's encoded pages until the group
+/// is flushed; at 65,536 rows most tables of a 256 MiB rescan were one growing group, and
+/// the kernel zeroing its fresh pages was ~4% of a one-thread rescan (perf). Groups of
+/// 8,192 rows hand their memory back to be reused: clear_page 4.1% -> 0.4%, the same
+/// rows, files within 2% of the size.
+const ROW_GROUP_ROWS: usize = 8_192;
 
 /// Columns whose values repeat across many rows (dictionary-encoded).
 const REPEATING_COLUMNS: [&str; 17] = [
