@@ -44,7 +44,7 @@ pub fn parse(value: &str) -> Option<ReceivedSpf> {
         .windows(3)
         .filter_map(|w| match w {
             [Tok::Word(key), Tok::Eq, Tok::Word(value) | Tok::Quoted(value)] => {
-                Some((key.to_ascii_lowercase(), value.clone()))
+                Some((key.to_ascii_lowercase(), value.to_string()))
             }
             _ => None,
         })

@@ -19,15 +19,19 @@
 //! but never read as results: `spf=pass (not spf=fail)` is a pass. No recursion, one
 //! pass over the text: hostile input costs time linear in its length.
 
-/// One lexical token of a structured header value.
+use std::borrow::Cow;
+
+/// One lexical token of a structured header value. Its text borrows from the value
+/// unless a quoted pair had to be undone: a header of a dozen results, each with a
+/// comment, used to cost an allocation per token and a `push` per character.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Tok {
+pub(super) enum Tok<'a> {
     /// A run of characters that are not whitespace, `(`, `"`, `;` or `=`.
-    Word(String),
+    Word(Cow<'a, str>),
     /// A quoted string, quotes removed and quoted pairs undone.
-    Quoted(String),
-    /// A comment's text, outer parentheses removed (inner ones kept).
-    Comment(String),
+    Quoted(Cow<'a, str>),
+    /// A comment's text, outer parentheses removed (inner ones kept), trimmed.
+    Comment(Cow<'a, str>),
     Semi,
     Eq,
 }
@@ -35,49 +39,44 @@ pub(super) enum Tok {
 /// A token and whether CFWS (whitespace or a comment) comes right before it: a value
 /// such as `"first last"@example.com` is its adjacent tokens joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Token {
-    pub(super) tok: Tok,
+pub(super) struct Token<'a> {
+    pub(super) tok: Tok<'a>,
     pub(super) spaced: bool,
 }
 
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
 /// Splits a header value into tokens, in one pass without recursion.
-pub(super) fn lex(text: &str) -> Vec<Token> {
+pub(super) fn lex(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
-    let mut chars = text.chars().peekable();
+    let mut chars = text.char_indices().peekable();
     let mut spaced = false;
-    while let Some(&c) = chars.peek() {
+    while let Some(&(at, c)) = chars.peek() {
+        chars.next();
         let tok = match c {
             c if c.is_whitespace() => {
-                chars.next();
                 spaced = true;
                 continue;
             }
-            '(' => {
-                chars.next();
-                Tok::Comment(comment_text(&mut chars))
-            }
-            '"' => {
-                chars.next();
-                Tok::Quoted(quoted_text(&mut chars))
-            }
-            ';' => {
-                chars.next();
-                Tok::Semi
-            }
-            '=' => {
-                chars.next();
-                Tok::Eq
-            }
+            '(' => Tok::Comment(comment_text(text, &mut chars)),
+            '"' => Tok::Quoted(quoted_text(text, &mut chars)),
+            ';' => Tok::Semi,
+            '=' => Tok::Eq,
             _ => {
-                let mut word = String::new();
-                while let Some(&c) = chars.peek() {
-                    if c.is_whitespace() || matches!(c, '(' | '"' | ';' | '=') {
-                        break;
+                let end = loop {
+                    match chars.peek() {
+                        Some(&(i, c))
+                            if c.is_whitespace() || matches!(c, '(' | '"' | ';' | '=') =>
+                        {
+                            break i
+                        }
+                        Some(_) => {
+                            chars.next();
+                        }
+                        None => break text.len(),
                     }
-                    word.push(c);
-                    chars.next();
-                }
-                Tok::Word(word)
+                };
+                Tok::Word(Cow::Borrowed(&text[at..end]))
             }
         };
         let is_comment = matches!(tok, Tok::Comment(_));
@@ -89,48 +88,67 @@ pub(super) fn lex(text: &str) -> Vec<Token> {
 }
 
 /// The rest of a comment whose `(` was consumed: nesting counted, not recursed.
-fn comment_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> String {
+fn comment_text<'a>(text: &'a str, chars: &mut Chars<'a>) -> Cow<'a, str> {
     let mut depth = 1usize;
-    let mut text = String::new();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(escaped) = chars.next() {
-                    text.push(escaped);
-                }
-            }
-            '(' => {
-                depth += 1;
-                text.push(c);
-            }
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-                text.push(c);
-            }
-            _ => text.push(c),
+    let (body, quoted_pairs) = enclosed(text, chars, |c| match c {
+        '(' => {
+            depth += 1;
+            false
         }
+        ')' => {
+            depth -= 1;
+            depth == 0
+        }
+        _ => false,
+    });
+    match unquoted(body, quoted_pairs) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
     }
-    text.trim().to_string()
 }
 
 /// The rest of a quoted string whose `"` was consumed.
-fn quoted_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> String {
-    let mut text = String::new();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(escaped) = chars.next() {
-                    text.push(escaped);
-                }
-            }
-            '"' => break,
-            _ => text.push(c),
+fn quoted_text<'a>(text: &'a str, chars: &mut Chars<'a>) -> Cow<'a, str> {
+    let (body, quoted_pairs) = enclosed(text, chars, |c| c == '"');
+    unquoted(body, quoted_pairs)
+}
+
+/// Consumes up to and including the character `closes` accepts (outside a quoted pair),
+/// or to the end of the value. Returns what came before it and whether a quoted pair
+/// (`\x`) is in it.
+fn enclosed<'a>(
+    text: &'a str,
+    chars: &mut Chars<'a>,
+    mut closes: impl FnMut(char) -> bool,
+) -> (&'a str, bool) {
+    let start = chars.peek().map_or(text.len(), |&(i, _)| i);
+    let mut quoted_pairs = false;
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' {
+            quoted_pairs = true;
+            chars.next();
+        } else if closes(c) {
+            return (&text[start..i], quoted_pairs);
         }
     }
-    text
+    (&text[start..], quoted_pairs)
+}
+
+/// `body` with each quoted pair `\x` made `x` (a lone `\` at the end dropped).
+fn unquoted(body: &str, quoted_pairs: bool) -> Cow<'_, str> {
+    if !quoted_pairs {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A `ptype.property=value` (ptype `smtp`, `header`, `policy`, ...), or a bare
@@ -268,7 +286,7 @@ pub fn parse_arc(value: &str) -> Option<(u32, AuthResults)> {
 }
 
 /// The tokens of a segment without its comments.
-fn words(segment: &[Token]) -> Vec<&Tok> {
+fn words<'t>(segment: &'t [Token<'t>]) -> Vec<&'t Tok<'t>> {
     segment
         .iter()
         .map(|t| &t.tok)
@@ -298,8 +316,8 @@ fn parse_payload(segments: &[&[Token]]) -> AuthResults {
 fn read_authserv_id(first: &[&Tok], out: &mut AuthResults) {
     let mut rest = first.iter();
     out.authserv_id = match rest.next() {
-        Some(Tok::Quoted(id)) if !id.is_empty() => Some(id.clone()),
-        Some(Tok::Word(id)) if is_token(id) => Some(id.clone()),
+        Some(Tok::Quoted(id)) if !id.is_empty() => Some(id.to_string()),
+        Some(Tok::Word(id)) if is_token(id) => Some(id.to_string()),
         Some(other) => {
             out.skipped.push(tok_text(other));
             None
@@ -308,7 +326,7 @@ fn read_authserv_id(first: &[&Tok], out: &mut AuthResults) {
     };
     if let Some(Tok::Word(v)) = rest.clone().next() {
         if v.bytes().all(|b| b.is_ascii_digit()) {
-            out.version = Some(v.clone());
+            out.version = Some(v.to_string());
             rest.next();
         }
     }
@@ -326,7 +344,7 @@ fn is_token(word: &str) -> bool {
 /// How a token reads back as text (for what was skipped).
 fn tok_text(tok: &Tok) -> String {
     match tok {
-        Tok::Word(w) => w.clone(),
+        Tok::Word(w) => w.to_string(),
         Tok::Quoted(q) => format!("{q:?}"),
         Tok::Comment(c) => format!("({c})"),
         Tok::Semi => ";".into(),
@@ -336,16 +354,16 @@ fn tok_text(tok: &Tok) -> String {
 
 /// A cursor over one segment's tokens.
 struct Cursor<'t> {
-    tokens: &'t [Token],
+    tokens: &'t [Token<'t>],
     at: usize,
 }
 
 impl<'t> Cursor<'t> {
-    fn peek(&self) -> Option<&'t Token> {
+    fn peek(&self) -> Option<&'t Token<'t>> {
         self.tokens.get(self.at)
     }
 
-    fn next(&mut self) -> Option<&'t Token> {
+    fn next(&mut self) -> Option<&'t Token<'t>> {
         let token = self.tokens.get(self.at);
         self.at += usize::from(token.is_some());
         token
@@ -358,7 +376,7 @@ impl<'t> Cursor<'t> {
             ..
         }) = self.peek()
         {
-            keep.push(c.clone());
+            keep.push(c.to_string());
             self.at += 1;
         }
     }
@@ -404,7 +422,7 @@ fn parse_segment(segment: &[Token], out: &mut AuthResults) {
     let mut junk: Vec<String> = Vec::new();
     while let Some(token) = cursor.next() {
         match &token.tok {
-            Tok::Comment(c) => comments.push(c.clone()),
+            Tok::Comment(c) => comments.push(c.to_string()),
             Tok::Word(key) => match cursor.assignment(&mut comments) {
                 Some(value) => {
                     let started = statement(&mut current, key, value, &mut junk);
@@ -415,7 +433,7 @@ fn parse_segment(segment: &[Token], out: &mut AuthResults) {
                 None if current.is_none() && key.eq_ignore_ascii_case("none") => {
                     out.no_result = true;
                 }
-                None => junk.push(key.clone()),
+                None => junk.push(key.to_string()),
             },
             other => junk.push(tok_text(other)),
         }

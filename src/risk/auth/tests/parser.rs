@@ -157,3 +157,35 @@ fn received_spf_rfc7208_example() {
     assert_eq!(received_spf::parse("(only a comment)"), None);
     assert_eq!(received_spf::parse(""), None);
 }
+
+#[test]
+fn lexer_undoes_quoted_pairs_and_borrows_the_rest() {
+    use super::super::results::{lex, Tok};
+    use std::borrow::Cow;
+    let text = "a=\"x\\\"y\" ( c\\)d (e) ) w\u{a0}v \"plain\" ( spaced ) (open \\";
+    let toks: Vec<Tok> = lex(text).into_iter().map(|t| t.tok).collect();
+    assert_eq!(
+        toks,
+        [
+            Tok::Word("a".into()),
+            Tok::Eq,
+            Tok::Quoted("x\"y".into()),
+            Tok::Comment("c)d (e)".into()),
+            Tok::Word("w".into()),
+            Tok::Word("v".into()),
+            Tok::Quoted("plain".into()),
+            Tok::Comment("spaced".into()),
+            Tok::Comment("open".into()),
+        ]
+    );
+    // Text without quoted pairs is a slice of the value, not a copy.
+    for tok in &toks {
+        if let Tok::Word(t) | Tok::Quoted(t) | Tok::Comment(t) = tok {
+            let undone = ["x\"y", "c)d (e)", "open"].contains(&t.as_ref());
+            assert_eq!(matches!(t, Cow::Owned(_)), undone, "{t:?}");
+        }
+    }
+    // An unterminated quoted string runs to the end; a lone `\` at the end is dropped.
+    let open: Vec<Tok> = lex("\"ab\\").into_iter().map(|t| t.tok).collect();
+    assert_eq!(open, [Tok::Quoted("ab".into())]);
+}
