@@ -51,8 +51,7 @@ pub(super) fn lex(text: &str) -> Vec<Token<'_>> {
     let mut tokens = Vec::new();
     let mut chars = text.char_indices().peekable();
     let mut spaced = false;
-    while let Some(&(at, c)) = chars.peek() {
-        chars.next();
+    while let Some((at, c)) = chars.next() {
         let tok = match c {
             c if c.is_whitespace() => {
                 spaced = true;
